@@ -20,7 +20,10 @@ export function setOwn(obj: Record<string, unknown>, key: string, value: unknown
 }
 
 function fail(where: string, problem: string): never {
-  throw new LockstepError('invalid_value', `${where} is not plain JSON: ${problem}`, { problem });
+  throw new LockstepError('invalid_value', `${where} is not plain JSON: ${problem}`, {
+    problem: `${where} is not plain JSON: ${problem}`,
+    path: [],
+  });
 }
 
 function copy(value: unknown, where: string, depth: number): Json {

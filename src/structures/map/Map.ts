@@ -1,0 +1,184 @@
+/**
+ * Map<V>: string keys (any string, `__proto__` and `constructor` included — storage is a native
+ * Map, never a plain object) to JSON values or machines of one kind. Ops: `map/set {key, value}`
+ * (or `{key, snapshot}` for machine values), `map/delete {key}`. Conflict: `not_found`.
+ */
+import { Conflict } from '../../errors.js';
+import { setOwn } from '../json.js';
+import { ItemKind, jsonItems, type ItemFactory } from '../items.js';
+import {
+  appliedSelf,
+  BaseMachine,
+  badSnapshot,
+  machineOf,
+  nested,
+  pointerToken,
+  type ApplyContext,
+  type Applied,
+  type Json,
+  type Machine,
+  type Op,
+  type PatchSink,
+} from '../machine.js';
+import type { JsonSchema } from '../schema.js';
+
+const JsMap = globalThis.Map;
+
+/** The longest Map key accepted. */
+export const MAX_MAP_KEY = 1024;
+
+/** Ops of a Map. */
+export type MapOp =
+  | { type: 'map/set'; key: string; value: Json }
+  | { type: 'map/set'; key: string; snapshot: Json }
+  | { type: 'map/delete'; key: string };
+
+const key = { type: 'string', maxLength: MAX_MAP_KEY };
+
+/** JSON Schema of Map ops. */
+export const mapOpSchema: JsonSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      properties: { type: { const: 'map/set' }, key, value: {} },
+      required: ['type', 'key', 'value'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'map/set' }, key, snapshot: {} },
+      required: ['type', 'key', 'snapshot'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'map/delete' }, key },
+      required: ['type', 'key'],
+      additionalProperties: false,
+    },
+  ],
+};
+
+/** A replicated string-keyed map. */
+export class Map<V = Json> extends BaseMachine {
+  readonly kind = 'map';
+  private readonly entries = new JsMap<string, V>();
+
+  constructor(private readonly items: ItemKind<V> = jsonItems as ItemKind<V>) {
+    super();
+  }
+
+  /** A Map whose values are machines made by `kind` (a machine class or a factory). */
+  static of<T>(kind: ItemFactory<T>): Map<T> {
+    return new Map<T>(new ItemKind(kind));
+  }
+
+  get opSchema(): JsonSchema {
+    return mapOpSchema;
+  }
+
+  /** The value (or machine) at `k`. */
+  get(k: string): V | undefined {
+    return this.entries.get(k);
+  }
+
+  /** True when `k` is present. */
+  has(k: string): boolean {
+    return this.entries.has(k);
+  }
+
+  /** The keys, in insertion order. */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** The number of entries. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** `[key, value]` pairs. */
+  [Symbol.iterator](): IterableIterator<[string, V]> {
+    return this.entries.entries();
+  }
+
+  /** Sets `k` to a JSON value (for machine values: its JSON view, loaded into a new machine). */
+  set(k: string, value: V | Json): void {
+    this.submit({ type: 'map/set', key: k, value: value as Json });
+  }
+
+  /** Removes `k`. */
+  delete(k: string): void {
+    this.submit({ type: 'map/delete', key: k });
+  }
+
+  apply(raw: Op, ctx: ApplyContext, sink?: PatchSink): Applied {
+    const op = raw as MapOp;
+    const k = op.key;
+    const had = this.entries.has(k);
+    const old = this.entries.get(k) as V;
+    const restore: Op = had
+      ? { type: 'map/set', key: k, [this.items.field]: this.items.snapshot(old) }
+      : { type: 'map/delete', key: k };
+    const path = sink ? `${sink.prefix}/${pointerToken(k)}` : '';
+    if (op.type === 'map/delete') {
+      if (!had) throw new Conflict('not_found', `map has no key ${JSON.stringify(k)}`);
+      this.detach(old);
+      this.entries.delete(k);
+      sink?.ops.push({ op: 'remove', path });
+      return appliedSelf(op, restore);
+    }
+    const fromSnapshot = 'snapshot' in op;
+    const made = nested(k, () => this.items.make(fromSnapshot ? op.snapshot : op.value, fromSnapshot, ctx));
+    if (had) this.detach(old);
+    if (made.machine) made.machine.owner = { parent: this, segment: k };
+    this.entries.set(k, made.value);
+    sink?.ops.push({ op: had ? 'replace' : 'add', path, value: this.items.json(made.value) });
+    const effect: Op = { type: 'map/set', key: k, [this.items.field]: this.items.snapshot(made.value) };
+    return appliedSelf(effect, restore);
+  }
+
+  private detach(value: V): void {
+    const m = machineOf(value);
+    if (m) m.owner = null;
+  }
+
+  child(segment: string): Machine | undefined {
+    return this.items.machines ? machineOf(this.entries.get(segment)) : undefined;
+  }
+
+  toJSON(): Json {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of this.entries) setOwn(out, k, this.items.json(v));
+    return out;
+  }
+
+  snapshot(): Json {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of this.entries) setOwn(out, k, this.items.snapshot(v));
+    return out;
+  }
+
+  load(snapshot: unknown): void {
+    this.fill(snapshot, true, null);
+  }
+
+  init(value: unknown, ctx: ApplyContext): void {
+    this.fill(value, false, ctx);
+  }
+
+  private fill(input: unknown, fromSnapshot: boolean, ctx: ApplyContext | null): void {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      if (fromSnapshot) badSnapshot('map', 'expected an object');
+      throw new Conflict('invalid_value', 'a map needs an object of entries', { path: [] });
+    }
+    this.entries.clear();
+    for (const k of Object.keys(input)) {
+      if (k.length > MAX_MAP_KEY) badSnapshot('map', `key longer than ${MAX_MAP_KEY}`);
+      const v = (input as Record<string, unknown>)[k];
+      const made = nested(k, () => this.items.make(v, fromSnapshot, ctx as ApplyContext));
+      if (made.machine) made.machine.owner = { parent: this, segment: k };
+      this.entries.set(k, made.value);
+    }
+  }
+}
