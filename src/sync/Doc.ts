@@ -56,7 +56,7 @@ export class Doc<T extends object = object> {
     this.state = new Root();
     const root = machineOf(this.state);
     if (!root) {
-      throw new LockstepError('invalid_definition', `${Root.name} is not a state machine: declare fields with @field()`);
+      throw new LockstepError('invalid_definition', `${Root.name || 'the root class'} is not a state machine: declare fields with @field()`);
     }
     this.root = root;
     this.applier = new Applier(root, (path, op) => this.dispatcher({ path, op }));
@@ -107,6 +107,22 @@ export class Doc<T extends object = object> {
       },
     };
     for (const l of [...this.listeners]) l(change);
+  }
+
+  /**
+   * Replaces the whole state with a snapshot (a client too far behind to catch up); subscribers
+   * get one change whose patch replaces the root. A bad snapshot changes nothing.
+   */
+  reset(snapshot: unknown, origin = 'server'): void {
+    const before = this.root.snapshot();
+    try {
+      this.root.load(snapshot);
+    } catch (err) {
+      this.root.load(before);
+      throw err;
+    }
+    this.count++;
+    if (this.listeners.size) this.emit([], origin, [{ op: 'replace', path: '', value: this.toJSON() }]);
   }
 
   /** Calls `listener` once per applied transition; returns the unsubscribe function. */

@@ -1,0 +1,329 @@
+/**
+ * SyncClient: one replica of a room. Local changes apply at once (optimistically) and are
+ * sent in order; when the server answers, the client rebases: it rolls back what is still
+ * pending, applies what the server committed, and re-applies the rest (Text edits transformed).
+ * A change the server refuses is rolled back and reported as a `rejected` event. See
+ * docs/ARCHITECTURE.md "Rebase" and docs/PROTOCOL.md.
+ */
+import { toLockstepError } from '../errors.js';
+import { jsonEqual } from '../structures/json.js';
+import type { Json, Transition } from '../structures/machine.js';
+import type { Transport, TransportState } from '../transport/Transport.js';
+import { realClock, type Clock } from './Clock.js';
+import { jsonCodec, type Codec } from './codec.js';
+import { Doc } from './Doc.js';
+import { Emitter } from './Emitter.js';
+import { Pending, type PendingEntry } from './Pending.js';
+import { Presence } from './Presence.js';
+import { PROTOCOL_VERSION, type ApplyMessage, type RejectMessage, type ServerMessage, type WelcomeMessage } from './protocol.js';
+import { TextCursor } from './TextCursor.js';
+import { UndoStack } from './UndoStack.js';
+
+/** Connection status as the app shows it. */
+export type SyncStatus = 'connecting' | 'syncing' | 'live' | 'offline' | 'closed';
+
+/** Events of a SyncClient. */
+export interface SyncClientEvents {
+  /** The optimistic state changed: by this client (`local`) or by the server's answer. */
+  change: { effects: Transition[]; local: boolean };
+  /** The server (or an undo that no longer applies) refused a transition of this client. */
+  rejected: { transitions: Transition[]; code: string; message: string; seq?: number };
+  status: SyncStatus;
+  /** A peer's presence changed (`data` null: gone). */
+  presence: { clientId: string; data: Json | null };
+  /** The server said a message was invalid. */
+  error: { code: string; message: string };
+}
+
+/** Options of a SyncClient. */
+export interface SyncClientOptions {
+  codec?: Codec;
+  clock?: Clock;
+  /** Minimum time between presence updates sent (ms, default 50). */
+  presenceThrottle?: number;
+  /** Undo steps kept (default 100). */
+  undoLimit?: number;
+}
+
+/** One replica of a room's state. */
+export class SyncClient<T extends object = object> {
+  readonly doc: Doc<T>;
+  readonly presence: Presence;
+  private readonly codec: Codec;
+  private readonly events = new Emitter<SyncClientEvents>();
+  private readonly pending: Pending;
+  private readonly undoStack: UndoStack;
+  private confirmed = 0;
+  private id: string | null = null;
+  private token = '';
+  private statusNow: SyncStatus = 'connecting';
+  private seqNo = 0;
+  private waiters: Array<() => void> = [];
+  private readonly cursors = new Set<TextCursor>();
+
+  constructor(
+    Root: new () => T,
+    private readonly transport: Transport,
+    options: SyncClientOptions = {},
+  ) {
+    this.codec = options.codec ?? jsonCodec;
+    this.doc = new Doc(Root);
+    this.pending = new Pending(this.doc);
+    this.undoStack = new UndoStack(options.undoLimit ?? 100);
+    this.presence = new Presence(
+      options.clock ?? realClock,
+      options.presenceThrottle ?? 50,
+      (data) => {
+        if (this.statusNow === 'live') this.send({ type: 'presence', data });
+      },
+      (clientId, data) => this.events.emit('presence', { clientId, data }),
+    );
+    this.doc.setDispatcher((t) => this.local([t], 'do'));
+    transport.listen({
+      message: (frame) => this.onFrame(frame),
+      state: (state) => this.onTransport(state),
+    });
+    if (transport.state === 'open') this.onTransport('open');
+  }
+
+  /** The optimistic state (read it; change it with its methods). */
+  get state(): T {
+    return this.doc.state;
+  }
+
+  /** This client's id (null until the first welcome). */
+  get clientId(): string | null {
+    return this.id;
+  }
+
+  /** The latest server version this client has applied. */
+  get version(): number {
+    return this.confirmed;
+  }
+
+  /** The connection status. */
+  get status(): SyncStatus {
+    return this.statusNow;
+  }
+
+  /** The seq of the latest transition this client queued (every seq up to it is confirmed or refused once synced). */
+  get lastSeq(): number {
+    return this.seqNo;
+  }
+
+  /** Transitions applied locally but not yet confirmed by the server. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof SyncClientEvents>(event: K, fn: (value: SyncClientEvents[K]) => void): () => void {
+    return this.events.on(event, fn);
+  }
+
+  /** Resolves when nothing is pending (every local change confirmed or refused). */
+  whenSynced(): Promise<void> {
+    if (this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Undoes this client's latest transition (rebased over what others did since). */
+  undo(): boolean {
+    return this.step('undo');
+  }
+
+  /** Redoes the latest undone transition. */
+  redo(): boolean {
+    return this.step('redo');
+  }
+
+  /** True when there is something to undo. */
+  get canUndo(): boolean {
+    return this.undoStack.canUndo;
+  }
+
+  /** True when there is something to redo. */
+  get canRedo(): boolean {
+    return this.undoStack.canRedo;
+  }
+
+  /** A cursor in the Text at `path` that follows remote and local edits. */
+  cursor(path: string[], position = 0): TextCursor {
+    const c = new TextCursor(path, position, () => this.cursors.delete(c));
+    this.cursors.add(c);
+    return c;
+  }
+
+  /** Closes the connection for good. */
+  close(): void {
+    this.transport.close(1000, 'client closed');
+    this.setStatus('closed');
+  }
+
+  private step(kind: 'undo' | 'redo'): boolean {
+    for (;;) {
+      const entry = this.undoStack.pop(kind);
+      if (!entry) return false;
+      try {
+        this.local(entry.inverse, kind);
+        return true;
+      } catch (err) {
+        const e = toLockstepError(err);
+        this.events.emit('rejected', { transitions: entry.inverse, code: e.code, message: `${kind} skipped: ${e.message}` });
+      }
+    }
+  }
+
+  /** Applies a local change optimistically and queues it for the server. */
+  private local(ts: Transition[], kind: 'do' | 'undo' | 'redo'): void {
+    const res = this.doc.applyAll(ts, { clientId: this.id ?? 'local', version: this.confirmed + 1, origin: 'local' });
+    const owner = this.pending.add(() => ++this.seqNo, ts, res);
+    this.afterChange(res.effects, true, res.effects);
+    this.undoStack.record(kind, owner, res.inverse);
+    this.flush();
+  }
+
+  /** Moves undo steps and cursors over `textEffects` (old optimistic state → new) and reports. */
+  private afterChange(effects: Transition[], local: boolean, textEffects: Transition[]): void {
+    this.undoStack.transform(textEffects);
+    for (const c of this.cursors) c.transform(textEffects);
+    if (effects.length) this.events.emit('change', { effects, local });
+  }
+
+  /** Sends what may be sent: in order, holding a Text edit while an earlier one on its Text is in flight. */
+  private flush(): void {
+    if (this.statusNow !== 'live') return;
+    for (const e of this.pending.sendable()) {
+      e.sent = true;
+      this.send({ type: 'submit', seq: e.seq, base: this.confirmed, transitions: e.ts });
+    }
+  }
+
+  private send(msg: object): void {
+    if (this.transport.state === 'open') this.transport.send(this.codec.encode(msg));
+  }
+
+  private onTransport(state: TransportState): void {
+    if (state === 'open') {
+      this.setStatus('syncing');
+      const resume = this.id ? { clientId: this.id, token: this.token, version: this.confirmed } : undefined;
+      this.send({ type: 'hello', v: PROTOCOL_VERSION, ...(resume ? { resume } : {}) });
+    } else if (state === 'closed') {
+      this.setStatus('closed');
+    } else {
+      this.pending.markUnsent();
+      this.presence.reset();
+      this.setStatus(state === 'offline' ? 'offline' : 'connecting');
+    }
+  }
+
+  private setStatus(s: SyncStatus): void {
+    if (this.statusNow === s || this.statusNow === 'closed') return;
+    this.statusNow = s;
+    this.events.emit('status', s);
+  }
+
+  private onFrame(frame: string | Uint8Array): void {
+    let msg: ServerMessage;
+    try {
+      msg = this.codec.decode(frame) as ServerMessage;
+    } catch (err) {
+      this.events.emit('error', toLockstepError(err).toJSON());
+      return;
+    }
+    switch (msg.type) {
+      case 'welcome':
+        return this.welcome(msg);
+      case 'apply':
+        return this.apply(msg);
+      case 'reject':
+        return this.reject(msg);
+      case 'presence':
+        if (msg.clientId && msg.clientId !== this.id) this.presence.update(msg.clientId, msg.data);
+        return;
+      case 'error':
+        this.events.emit('error', { code: msg.code, message: msg.message });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private welcome(msg: WelcomeMessage): void {
+    this.id = msg.clientId;
+    this.token = msg.token;
+    const refused = new Map(msg.rejected.map((r) => [r.seq, r]));
+    const unknown = { code: 'conflict', message: 'refused while this client was away' };
+    if (msg.missed) {
+      for (const c of msg.missed) this.apply({ type: 'apply', ...c });
+      // What the server processed but did not commit while we were away was refused.
+      for (const e of this.pending.upTo(msg.lastSeq)) this.drop(e, refused.get(e.seq) ?? unknown);
+    } else if (msg.snapshot !== undefined) {
+      // Too far behind to catch up: start again from the snapshot, keeping what the server has not seen.
+      const processed = this.pending.upTo(msg.lastSeq);
+      const changed = this.pending.reset(msg.snapshot, processed);
+      this.undoStack.clear();
+      for (const c of this.cursors) c.reset();
+      this.afterChange(changed, false, []);
+      for (const e of processed) {
+        const r = refused.get(e.seq);
+        if (r) this.events.emit('rejected', { transitions: e.original, code: r.code, message: r.message, seq: e.seq });
+      }
+    }
+    this.confirmed = msg.version;
+    this.presence.replace(msg.presence);
+    this.setStatus('live');
+    this.flush();
+    this.presence.resend();
+    this.settle();
+  }
+
+  private apply(msg: ApplyMessage): void {
+    if (msg.version <= this.confirmed) return;
+    if (msg.version !== this.confirmed + 1) {
+      // A gap: ask again from where we are (the server answers with what we missed).
+      this.send({ type: 'hello', v: PROTOCOL_VERSION, resume: { clientId: this.id, token: this.token, version: this.confirmed } });
+      return;
+    }
+    const own = this.id !== null && msg.origin === this.id && msg.seq !== undefined;
+    const head = this.pending.head();
+    if (own && head && head.seq === msg.seq && head.local && jsonEqual(head.local.effects, msg.effects)) {
+      // The server did exactly what we did: nothing to rebase.
+      this.pending.shift();
+      this.confirmed = msg.version;
+      this.flush();
+      this.settle();
+      return;
+    }
+    const entry = own ? this.pending.find(msg.seq as number) : undefined;
+    const res = this.pending.rebase(msg.effects, entry);
+    this.confirmed = msg.version;
+    if (entry && res.serverInverse) this.undoStack.replace(entry.seq, res.serverInverse);
+    this.afterChange(res.changed, false, res.bridge);
+    this.flush();
+    this.settle();
+  }
+
+  private reject(msg: RejectMessage): void {
+    const entry = this.pending.find(msg.seq);
+    if (!entry) return;
+    this.drop(entry, { code: msg.code, message: msg.message });
+    this.flush();
+    this.settle();
+  }
+
+  /** Rolls back an entry the server refused and tells the app. */
+  private drop(entry: PendingEntry, err: { code: string; message: string }): void {
+    const res = this.pending.rebase([], entry);
+    this.undoStack.remove(entry.seq);
+    this.afterChange(res.changed, false, res.bridge);
+    this.events.emit('rejected', { transitions: entry.original, code: err.code, message: err.message, seq: entry.seq });
+  }
+
+  private settle(): void {
+    if (this.pending.length || !this.waiters.length) return;
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
+  }
+}

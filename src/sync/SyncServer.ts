@@ -1,0 +1,392 @@
+/**
+ * SyncServer: the authority of one room. It orders every transition, applies it to its doc,
+ * refuses what conflicts (to the author only) and broadcasts what it applied to every client.
+ * Transport-agnostic: it talks to `Transport`s through a codec. See docs/PROTOCOL.md.
+ */
+import { LockstepError, toLockstepError } from '../errors.js';
+import { jsonEqual } from '../structures/json.js';
+import type { Json, Transition } from '../structures/machine.js';
+import type { Transport } from '../transport/Transport.js';
+import { realClock, type Clock } from './Clock.js';
+import { jsonCodec, type Codec } from './codec.js';
+import { Doc } from './Doc.js';
+import { Connection } from './Connection.js';
+import { History } from './History.js';
+import {
+  PROTOCOL_VERSION,
+  validateClientMessage,
+  type Committed,
+  type HelloMessage,
+  type ServerMessage,
+  type SubmitMessage,
+} from './protocol.js';
+import { isTextEdit, replacesAncestor, samePath, transformOver } from './textRebase.js';
+import { memoryTokens, type TokenIssuer } from './tokens.js';
+import { nextTimerOf, rootTransitions, type Timer } from './rootHooks.js';
+
+/** Who a connection is, as the host's `authenticate` hook decided (opaque to the sync layer). */
+export type Identity = unknown;
+
+/** Options of a SyncServer. */
+export interface SyncServerOptions {
+  /** Time and timers (default: the real clock). */
+  clock?: Clock;
+  /** Frame codec (default JSON). */
+  codec?: Codec;
+  /** Committed transitions kept for catch-up and for transforming late Text edits (default 10,000). */
+  history?: number;
+  /** How long a disconnected client's session is kept for it to resume (ms, default 30,000). */
+  resumeGrace?: number;
+  /** May this client apply this transition? Return false (or throw) to refuse with `forbidden`. */
+  authorize?: (identity: Identity, transition: Transition) => boolean | void;
+  /**
+   * Makes a committed transition durable. When it returns a promise, nothing about the
+   * transition (nor anything after it) is sent until it resolves: acknowledged means durable.
+   */
+  persist?: (committed: Committed) => void | Promise<void>;
+  /** Called when `persist` fails: the room can no longer acknowledge anything. */
+  onPersistError?: (err: unknown) => void;
+  /** Seed of `ctx.random()` (mixed with each version). */
+  seed?: number;
+  /** Resume tokens (default: random, in memory). */
+  tokens?: TokenIssuer;
+  /** Start from this state instead of the root class's initial one. */
+  restore?: { version: number; snapshot: Json; lastSeqs?: Record<string, number> };
+}
+
+interface Session {
+  clientId: string;
+  identity: Identity;
+  lastSeq: number;
+  rejected: Array<{ seq: number; code: string; message: string }>;
+  conn: Connection | null;
+  presence: Json | undefined;
+  grace: unknown;
+}
+
+type Outgoing = { ready: boolean; send: () => void };
+
+const REJECTS_KEPT = 64;
+
+/** The authority for one room. */
+export class SyncServer<T extends object = object> {
+  readonly doc: Doc<T>;
+  private versionNo: number;
+  private readonly clock: Clock;
+  private readonly codec: Codec;
+  private readonly history: History;
+  private readonly sessions = new Map<string, Session>();
+  private readonly lastSeqs = new Map<string, number>();
+  private readonly conns = new Set<Connection>();
+  private readonly outbox: Outgoing[] = [];
+  private readonly tokens: TokenIssuer;
+  private readonly hooks: ReturnType<typeof rootTransitions>;
+  private timer: { handle: unknown; at: number; call: string } | null = null;
+  private refusedTimer: Timer | null = null;
+  private failed: unknown = null;
+  private closed = false;
+  private nextClient = 0;
+
+  constructor(
+    Root: new () => T,
+    private readonly options: SyncServerOptions = {},
+  ) {
+    this.clock = options.clock ?? realClock;
+    this.codec = options.codec ?? jsonCodec;
+    this.tokens = options.tokens ?? memoryTokens();
+    const r = options.restore;
+    this.doc = r ? Doc.load(Root, r.snapshot) : new Doc(Root);
+    this.versionNo = r?.version ?? 0;
+    for (const [id, seq] of Object.entries(r?.lastSeqs ?? {})) this.lastSeqs.set(id, seq);
+    this.history = new History(options.history ?? 10_000, this.versionNo);
+    this.hooks = rootTransitions(this.doc.state);
+    this.doc.setDispatcher((t) => void this.dispatch([t]));
+    this.scheduleTimer();
+  }
+
+  /** The version of the latest committed transition. */
+  get version(): number {
+    return this.versionNo;
+  }
+
+  /** Clients with a live connection. */
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  /** The highest seq processed per client (the dedup table; persist it with snapshots). */
+  dedupTable(): Record<string, number> {
+    return Object.fromEntries(this.lastSeqs);
+  }
+
+  /** Serves one connection; `identity` comes from the host's authentication. */
+  accept(transport: Transport, identity?: Identity): Connection {
+    const conn = new Connection(transport, this.codec, identity, {
+      message: (msg) => this.onMessage(conn, msg),
+      closed: () => this.onClosed(conn),
+    });
+    this.conns.add(conn);
+    if (this.closed || this.failed) conn.fail(new LockstepError('closed', 'the room is closed'));
+    return conn;
+  }
+
+  /** Applies transitions made by the server itself (agents, REST handlers), with origin `server`. */
+  dispatch(ts: Transition[]): Committed {
+    if (this.failed) throw new LockstepError('closed', 'the room can no longer persist changes');
+    const version = this.versionNo + 1;
+    const res = this.doc.applyAll(ts, this.ctx('server', version));
+    return this.commit(res.effects, 'server', undefined);
+  }
+
+  /** Stops timers and closes every connection. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) this.clock.clearTimeout(this.timer.handle);
+    this.timer = null;
+    for (const s of this.sessions.values()) if (s.grace) this.clock.clearTimeout(s.grace);
+    for (const c of [...this.conns]) c.close(1001, 'room closed');
+  }
+
+  private ctx(clientId: string, version: number) {
+    const seed = ((this.options.seed ?? 0x9e3779b9) ^ Math.imul(version, 2654435761)) >>> 0;
+    return { clientId, version, time: this.clock.now(), seed, origin: clientId, validate: true };
+  }
+
+  private onMessage(conn: Connection, raw: unknown): void {
+    let msg;
+    try {
+      msg = validateClientMessage(raw);
+    } catch (err) {
+      conn.error(toLockstepError(err));
+      return;
+    }
+    if (msg.type === 'ping') return conn.send({ type: 'pong', t: msg.t });
+    if (msg.type === 'hello') return this.hello(conn, msg);
+    const session = conn.session as Session | null;
+    if (!session) return conn.error(new LockstepError('invalid_message', 'say hello first'));
+    if (msg.type === 'submit') return this.submit(session, msg);
+    this.setPresence(session, msg.data);
+  }
+
+  private hello(conn: Connection, msg: HelloMessage): void {
+    if (msg.v !== PROTOCOL_VERSION) {
+      conn.fail(new LockstepError('unsupported_version', `this server speaks protocol v${PROTOCOL_VERSION}, not v${msg.v}`));
+      return;
+    }
+    const resume = msg.resume;
+    let session: Session | undefined;
+    let resumed = false;
+    let isNew = true;
+    if (resume && this.tokens.verify(resume.clientId, resume.token)) {
+      // A known client: its session, or (after its grace ran out, or a restart) a new one
+      // with the same id, so its dedup state still holds and resends apply exactly once.
+      session = this.sessions.get(resume.clientId);
+      isNew = !session;
+      session ??= this.newSession(resume.clientId, conn.identity);
+      resumed = true;
+    }
+    session ??= this.newSession(this.newClientId(), conn.identity);
+    if (session.conn && session.conn !== conn) session.conn.close(4000, 'replaced by a new connection');
+    if (session.grace) this.clock.clearTimeout(session.grace);
+    session.grace = null;
+    session.conn = conn;
+    conn.session = session;
+    const s = session;
+    const from = resumed && resume ? resume.version : -1;
+    this.enqueue(() => {
+      if (s.conn !== conn) return;
+      const missed = from >= 0 ? this.history.since(from, this.versionNo) : null;
+      conn.send({
+        type: 'welcome',
+        v: PROTOCOL_VERSION,
+        clientId: s.clientId,
+        token: this.tokens.issue(s.clientId),
+        version: this.versionNo,
+        resumed,
+        ...(missed ? { missed } : { snapshot: this.doc.snapshot() }),
+        lastSeq: s.lastSeq,
+        rejected: s.rejected,
+        presence: this.presenceExcept(s.clientId),
+      });
+    });
+    if (isNew && this.hooks.onJoin) this.hookCall('onJoin', s.clientId);
+  }
+
+  private newSession(clientId: string, identity: Identity): Session {
+    const s: Session = {
+      clientId,
+      identity,
+      lastSeq: this.lastSeqs.get(clientId) ?? 0,
+      rejected: [],
+      conn: null,
+      presence: undefined,
+      grace: null,
+    };
+    this.sessions.set(clientId, s);
+    return s;
+  }
+
+  private newClientId(): string {
+    let id: string;
+    do {
+      id = `c${(this.nextClient++).toString(36)}${Math.floor(Math.random() * 2 ** 40).toString(36)}`;
+    } while (this.sessions.has(id) || this.lastSeqs.has(id));
+    return id;
+  }
+
+  private submit(s: Session, msg: SubmitMessage): void {
+    if (msg.seq <= s.lastSeq) return; // a resend of something already processed
+    s.lastSeq = msg.seq;
+    this.lastSeqs.set(s.clientId, msg.seq);
+    try {
+      if (this.failed) throw new LockstepError('closed', 'the room can no longer persist changes');
+      if (msg.base > this.versionNo) {
+        throw new LockstepError('invalid_message', `base ${msg.base} is ahead of the server (version ${this.versionNo})`);
+      }
+      const ts = this.rebaseText(msg.transitions, msg.base);
+      for (const t of ts) {
+        if (this.options.authorize && this.options.authorize(s.identity, t) === false) {
+          throw new LockstepError('forbidden', `not allowed to change /${t.path.join('/')}`);
+        }
+      }
+      const res = this.doc.applyAll(ts, this.ctx(s.clientId, this.versionNo + 1));
+      this.commit(res.effects, s.clientId, msg.seq);
+    } catch (err) {
+      const e = toLockstepError(err);
+      const rej = { seq: msg.seq, code: e.code, message: e.message };
+      s.rejected.push(rej);
+      if (s.rejected.length > REJECTS_KEPT) s.rejected.shift();
+      this.enqueue(() => s.conn?.send({ type: 'reject', ...rej }));
+    }
+  }
+
+  /** Text edits made at `base` rewritten to apply now; `resync_required` when history is too short. */
+  private rebaseText(ts: Transition[], base: number): Transition[] {
+    if (base === this.versionNo || !ts.some(isTextEdit)) return ts;
+    const since = this.history.since(base, this.versionNo);
+    if (!since) throw new LockstepError('resync_required', `base ${base} is older than the history kept; resync`);
+    let out = ts;
+    for (const c of since) {
+      for (const e of c.effects) {
+        for (const t of out) {
+          if (isTextEdit(t) && replacesAncestor(e, t.path)) {
+            throw new LockstepError('conflict', `the text at /${t.path.join('/')} was replaced meanwhile`);
+          }
+        }
+        if (isTextEdit(e) && out.some((t) => isTextEdit(t) && samePath(t.path, e.path))) out = transformOver(out, e);
+      }
+    }
+    return out;
+  }
+
+  private commit(effects: Transition[], origin: string, seq: number | undefined): Committed {
+    const committed: Committed = { version: ++this.versionNo, effects, origin };
+    if (seq !== undefined) committed.seq = seq;
+    this.history.push(committed);
+    let persisted: void | Promise<void> = undefined;
+    try {
+      persisted = this.options.persist?.(committed);
+    } catch (err) {
+      this.fail(err);
+    }
+    const out: Outgoing = {
+      ready: !(persisted instanceof Promise),
+      send: () => this.broadcast({ type: 'apply', ...committed }),
+    };
+    this.outbox.push(out);
+    if (persisted instanceof Promise) {
+      persisted.then(
+        () => {
+          out.ready = true;
+          this.drain();
+        },
+        (err) => this.fail(err),
+      );
+    } else this.drain();
+    this.scheduleTimer();
+    return committed;
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = err ?? new Error('persist failed');
+    this.options.onPersistError?.(err);
+    for (const c of [...this.conns]) c.fail(new LockstepError('internal', 'the room could not persist a change'));
+  }
+
+  private enqueue(send: () => void): void {
+    this.outbox.push({ ready: true, send });
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.failed) return;
+    let n = 0;
+    while (n < this.outbox.length && (this.outbox[n] as Outgoing).ready) (this.outbox[n++] as Outgoing).send();
+    if (n) this.outbox.splice(0, n);
+  }
+
+  private broadcast(msg: ServerMessage): void {
+    const frame = this.codec.encode(msg);
+    for (const c of this.conns) if (c.session) c.sendFrame(frame);
+  }
+
+  private setPresence(s: Session, data: Json): void {
+    if (jsonEqual(s.presence, data)) return;
+    s.presence = data === null ? undefined : data;
+    const frame = this.codec.encode({ type: 'presence', clientId: s.clientId, data });
+    for (const c of this.conns) if (c.session && c.session !== s) c.sendFrame(frame);
+  }
+
+  private presenceExcept(clientId: string): Record<string, Json> {
+    const out: Record<string, Json> = {};
+    for (const s of this.sessions.values()) {
+      if (s.clientId !== clientId && s.presence !== undefined && s.conn) out[s.clientId] = s.presence;
+    }
+    return out;
+  }
+
+  private onClosed(conn: Connection): void {
+    this.conns.delete(conn);
+    const s = conn.session as Session | null;
+    if (!s || s.conn !== conn) return;
+    s.conn = null;
+    if (s.presence !== undefined) this.setPresence(s, null);
+    if (this.closed) return;
+    s.grace = this.clock.setTimeout(() => this.expire(s), this.options.resumeGrace ?? 30_000);
+  }
+
+  private expire(s: Session): void {
+    if (s.conn || this.sessions.get(s.clientId) !== s) return;
+    this.sessions.delete(s.clientId);
+    if (this.hooks.onLeave) this.hookCall('onLeave', s.clientId);
+  }
+
+  private hookCall(method: string, ...args: Json[]): void {
+    try {
+      this.dispatch([{ path: [], op: { type: 'call', method, args } }]);
+    } catch {
+      // A join/leave hook that refuses changes nothing; the client still joins or leaves.
+    }
+  }
+
+  private scheduleTimer(): void {
+    if (this.closed) return;
+    const next: Timer | null = nextTimerOf(this.doc.state);
+    const r = this.refusedTimer;
+    if (next && r && r.at === next.at && r.call === next.call) return; // asked again for a timer that conflicted
+    if (this.timer && next && this.timer.at === next.at && this.timer.call === next.call) return;
+    if (this.timer) this.clock.clearTimeout(this.timer.handle);
+    this.timer = null;
+    if (!next) return;
+    const handle = this.clock.setTimeout(() => {
+      this.timer = null;
+      try {
+        this.dispatch([{ path: [], op: { type: 'call', method: next.call, args: next.args ?? [] } }]);
+      } catch {
+        this.refusedTimer = next; // a timer whose transition conflicts is dropped
+      }
+    }, Math.max(0, next.at - this.clock.now()));
+    this.timer = { handle, at: next.at, call: next.call };
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * UndoStack: a client's own transitions, undoable and redoable. Each step keeps the inverse of
+ * what it did, kept valid as the state moves on: Text edits in it are transformed over every
+ * later edit (local or remote), lazily, when the step is taken. Other ops are meaningful on
+ * any state (ids, keys); one that no longer applies is skipped and reported by the client.
+ */
+import type { Transition } from '../structures/machine.js';
+import { textType, type TextOp } from '../structures/text/ot/textType.js';
+import { samePath, TEXT_EDIT } from './textRebase.js';
+
+interface Step {
+  /** The pending entry (seq) that made it, so a refusal can remove it. */
+  seq: number;
+  inverse: Transition[];
+  /** Index in the log of Text edits applied since it was recorded. */
+  at: number;
+}
+
+const MAX_LOG = 100_000;
+
+/** Undo and redo steps of one client. */
+export class UndoStack {
+  private undos: Step[] = [];
+  private redos: Step[] = [];
+  private log: Transition[] = [];
+  private logStart = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get canUndo(): boolean {
+    return this.undos.length > 0;
+  }
+
+  get canRedo(): boolean {
+    return this.redos.length > 0;
+  }
+
+  /** Records what a local transition (`do`), an undo or a redo did. */
+  record(kind: 'do' | 'undo' | 'redo', seq: number, inverse: Transition[]): void {
+    if (!inverse.length) return;
+    const step = { seq, inverse, at: this.logStart + this.log.length };
+    if (kind === 'undo') this.redos.push(step);
+    else this.undos.push(step);
+    if (kind === 'do') this.redos = [];
+    if (this.undos.length > this.limit) this.undos.shift();
+    this.trim();
+  }
+
+  /** Takes the next step, its Text edits brought up to date. */
+  pop(kind: 'undo' | 'redo'): { inverse: Transition[] } | undefined {
+    const step = (kind === 'undo' ? this.undos : this.redos).pop();
+    if (!step) return undefined;
+    let inverse = step.inverse;
+    for (let i = step.at - this.logStart; i < this.log.length; i++) {
+      const e = this.log[i] as Transition;
+      inverse = inverse.map((t) =>
+        t.op.type === TEXT_EDIT && samePath(t.path, e.path)
+          ? { path: t.path, op: { type: TEXT_EDIT, ops: textType.transform(t.op.ops as TextOp, e.op.ops as TextOp, 'left') } }
+          : t,
+      );
+    }
+    this.trim();
+    return { inverse };
+  }
+
+  /** Notes Text edits that moved the state on (local effects, or a rebase's bridge). */
+  transform(effects: readonly Transition[]): void {
+    if (!this.undos.length && !this.redos.length) return;
+    for (const e of effects) if (e.op.type === TEXT_EDIT) this.log.push(e);
+    if (this.log.length > MAX_LOG) {
+      // Too much happened since the oldest steps: forget them rather than grow without bound.
+      const cut = this.log.length - MAX_LOG;
+      this.log = this.log.slice(cut);
+      this.logStart += cut;
+      const alive = (s: Step) => s.at >= this.logStart;
+      this.undos = this.undos.filter(alive);
+      this.redos = this.redos.filter(alive);
+    }
+  }
+
+  /** Replaces the inverse of the steps of `seq` (the server's effects differed from ours). */
+  replace(seq: number, inverse: Transition[]): void {
+    for (const s of [...this.undos, ...this.redos]) if (s.seq === seq) s.inverse = inverse;
+  }
+
+  /** Removes the steps of `seq` (the server refused it: it never happened). */
+  remove(seq: number): void {
+    this.undos = this.undos.filter((s) => s.seq !== seq);
+    this.redos = this.redos.filter((s) => s.seq !== seq);
+  }
+
+  /** Forgets everything (the state was replaced by a snapshot). */
+  clear(): void {
+    this.undos = [];
+    this.redos = [];
+    this.log = [];
+  }
+
+  private trim(): void {
+    const oldest = Math.min(...this.undos.map((s) => s.at), ...this.redos.map((s) => s.at), this.logStart + this.log.length);
+    const cut = oldest - this.logStart;
+    if (cut > 0) {
+      this.log = this.log.slice(cut);
+      this.logStart = oldest;
+    }
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The lockstep wire protocol, version 1 (specified in docs/PROTOCOL.md). Every message is a
+ * JSON object with a `type`; the first one a client sends is `hello`. Messages from the
+ * network are validated with {@link validateClientMessage} before anything else looks at them.
+ */
+import { LockstepError } from '../errors.js';
+import type { Json, Transition } from '../structures/machine.js';
+import { compileSchema, describeErrors, type JsonSchema } from '../structures/schema.js';
+
+/** The protocol version this build speaks. */
+export const PROTOCOL_VERSION = 1;
+
+/** A committed transition as the server broadcasts it. */
+export interface Committed {
+  version: number;
+  effects: Transition[];
+  /** The author's client id, or `'server'`. */
+  origin: string;
+  /** The author's seq (absent for server-origin changes). */
+  seq?: number;
+}
+
+/** Client → server: first message of every connection. */
+export interface HelloMessage {
+  type: 'hello';
+  v: number;
+  /** Present when resuming an earlier session. */
+  resume?: { clientId: string; token: string; version: number };
+}
+/** Client → server: transitions to apply atomically. */
+export interface SubmitMessage {
+  type: 'submit';
+  seq: number;
+  base: number;
+  transitions: Transition[];
+}
+/** Either direction: presence data (`null` clears it); the server adds `clientId`. */
+export interface PresenceMessage {
+  type: 'presence';
+  clientId?: string;
+  data: Json;
+}
+/** Client → server: heartbeat. */
+export interface PingMessage {
+  type: 'ping';
+  t: number;
+}
+
+/** Everything a client may send. */
+export type ClientMessage = HelloMessage | SubmitMessage | PresenceMessage | PingMessage;
+
+/** Server → client: the session is live. */
+export interface WelcomeMessage {
+  type: 'welcome';
+  v: number;
+  clientId: string;
+  token: string;
+  version: number;
+  /** Whether the server resumed the session the client asked for. */
+  resumed: boolean;
+  /** The full state when the client cannot catch up from `missed`. */
+  snapshot?: Json;
+  /** Committed transitions after the client's version, when it can catch up. */
+  missed?: Committed[];
+  /** The highest seq of this client the server has processed. */
+  lastSeq: number;
+  /** Recent refusals of this client's transitions it may not have heard about. */
+  rejected: Array<{ seq: number; code: string; message: string }>;
+  /** Presence of the other clients. */
+  presence: Record<string, Json>;
+}
+/** Server → everyone: a committed transition. */
+export interface ApplyMessage extends Committed {
+  type: 'apply';
+}
+/** Server → author: a refused transition. */
+export interface RejectMessage {
+  type: 'reject';
+  seq: number;
+  code: string;
+  message: string;
+}
+/** Server → client: heartbeat answer. */
+export interface PongMessage {
+  type: 'pong';
+  t: number;
+}
+/** Server → client: a message was not understood or not allowed (changes nothing). */
+export interface ErrorMessage {
+  type: 'error';
+  code: string;
+  message: string;
+}
+
+/** Everything a server may send. */
+export type ServerMessage = WelcomeMessage | ApplyMessage | RejectMessage | PresenceMessage | PongMessage | ErrorMessage;
+
+/** Limits a server enforces on client messages. */
+export const LIMITS = {
+  /** Transitions in one submit. */
+  transitionsPerSubmit: 64,
+  /** Segments in one path. */
+  pathDepth: 32,
+  /** Length of one path segment. */
+  segmentLength: 1024,
+};
+
+const seq = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER };
+const version = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+const id = { type: 'string', minLength: 1, maxLength: 128 };
+const transition = {
+  type: 'object',
+  properties: {
+    path: { type: 'array', maxItems: LIMITS.pathDepth, items: { type: 'string', maxLength: LIMITS.segmentLength } },
+    op: { type: 'object', properties: { type: { type: 'string', maxLength: 64 } }, required: ['type'] },
+  },
+  required: ['path', 'op'],
+  additionalProperties: false,
+};
+
+/** JSON Schema of every client message. */
+export const clientMessageSchema: JsonSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      properties: {
+        type: { const: 'hello' },
+        v: { type: 'integer' },
+        resume: {
+          type: 'object',
+          properties: { clientId: id, token: { type: 'string', maxLength: 256 }, version },
+          required: ['clientId', 'token', 'version'],
+          additionalProperties: false,
+        },
+      },
+      required: ['type', 'v'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: {
+        type: { const: 'submit' },
+        seq,
+        base: version,
+        transitions: { type: 'array', minItems: 1, maxItems: LIMITS.transitionsPerSubmit, items: transition },
+      },
+      required: ['type', 'seq', 'base', 'transitions'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'presence' }, data: {} },
+      required: ['type', 'data'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'ping' }, t: { type: 'number' } },
+      required: ['type', 't'],
+      additionalProperties: false,
+    },
+  ],
+};
+
+/** Checks a decoded client message; `invalid_message` saying what is wrong. */
+export function validateClientMessage(msg: unknown): ClientMessage {
+  const fn = compileSchema(clientMessageSchema);
+  if (!fn(msg)) {
+    const t = typeof msg === 'object' && msg !== null ? (msg as { type?: unknown }).type : undefined;
+    const known = ['hello', 'submit', 'presence', 'ping'];
+    const what = typeof t === 'string' && known.includes(t) ? `${t} message` : 'message';
+    const problem =
+      typeof t === 'string' && !known.includes(t)
+        ? `unknown message type ${JSON.stringify(t.slice(0, 40))}`
+        : `${what} ${describeErrors(fn.errors)}`;
+    throw new LockstepError('invalid_message', problem);
+  }
+  return msg as ClientMessage;
+}

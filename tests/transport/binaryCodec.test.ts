@@ -1,0 +1,163 @@
+// lockstep.v1.bin: round trips of arbitrary messages (same result as the JSON codec), the exact
+// MessagePack bytes of a few values, and garbage that must throw invalid_message, never crash.
+import fc from 'fast-check';
+import { LockstepError } from '../../src/errors.js';
+import { jsonEqual } from '../../src/structures/json.js';
+import { jsonCodec } from '../../src/sync/codec.js';
+import { binaryCodec } from '../../src/transport/binary/binaryCodec.js';
+import { decodeValue } from '../../src/transport/binary/decodeValue.js';
+import { encodeValue, MAX_BINARY_DEPTH } from '../../src/transport/binary/encodeValue.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h.replace(/ /g, ''), 'hex'));
+
+/** What JSON would make of `v`: the reference both codecs must agree with. */
+const viaJson = (v: unknown): unknown => jsonCodec.decode(jsonCodec.encode(v as object));
+
+function invalid(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(LockstepError);
+    expect((err as LockstepError).code).toBe('invalid_message');
+    return (err as LockstepError).message;
+  }
+  throw new Error('expected invalid_message');
+}
+
+const anyString = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) }));
+const key = fc.oneof(anyString, fc.constantFrom('__proto__', 'constructor', 'prototype', 'type', '0', '10'));
+const number = fc.oneof(
+  fc.integer(),
+  fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+  fc.double(),
+  fc.constantFrom(0, -0, 127, 128, -32, -33, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, -(2 ** 31), -(2 ** 31) - 1, NaN, Infinity),
+);
+const { json } = fc.letrec((tie) => ({
+  json: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    number,
+    anyString,
+    fc.array(tie('json'), { maxLength: 20 }),
+    fc.dictionary(key, tie('json'), { maxKeys: 20 }),
+    fc.constant(undefined),
+  ),
+}));
+const message = fc.record({ type: fc.constantFrom('apply', 'submit', 'welcome', 'x'), body: json, more: fc.dictionary(key, json) });
+
+describe('binary codec', () => {
+  it('round-trips arbitrary messages exactly as the JSON codec does', () => {
+    fc.assert(
+      fc.property(message, (m) => {
+        // Compared as JSON text (order, values, lone surrogates): jest's equality trips over
+        // own `constructor` keys, which are data here.
+        const decoded = binaryCodec.decode(binaryCodec.encode(m));
+        expect(JSON.stringify(decoded)).toBe(JSON.stringify(viaJson(m)));
+        expect(jsonEqual(decoded, viaJson(m))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps lone surrogates, __proto__ keys and key order', () => {
+    const m = { type: 'x', s: '\ud800a\udc00\ud83d\ude00', ['__proto__']: { a: 1 }, z: 1, b: 2 };
+    Object.defineProperty(m, '__proto__', { value: { a: 1 }, enumerable: true });
+    const out = binaryCodec.decode(binaryCodec.encode(m)) as Record<string, unknown>;
+    expect(out.s).toBe(m.s);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['type', 's', '__proto__', 'z', 'b']);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toEqual({ a: 1 });
+  });
+
+  it('writes standard MessagePack', () => {
+    expect(hex(encodeValue({ type: 'ping', t: 1 }))).toBe('82 a4 74797065 a4 70696e67 a1 74 01'.replace(/ /g, ''));
+    expect(hex(encodeValue([null, true, false, -1, -33, 200, 70000, -200, 1.5]))).toBe(
+      '99 c0 c3 c2 ff d0df ccc8 ce00011170 d1ff38 cb3ff8000000000000'.replace(/ /g, ''),
+    );
+    expect(hex(encodeValue(2 ** 40))).toBe('cb4270000000000000');
+    expect(hex(encodeValue('x'.repeat(32)))).toBe('d920' + '78'.repeat(32));
+    expect(hex(encodeValue('é'))).toBe('a2c3a9');
+    expect(hex(encodeValue('\ud800'))).toBe('a3eda080');
+    expect(hex(encodeValue(new Array(16).fill(0)))).toBe('dc0010' + '00'.repeat(16));
+  });
+
+  it('reads what other MessagePack encoders may write', () => {
+    expect(decodeValue(bytes('ca 3fc00000'))).toBe(1.5); // float32
+    expect(decodeValue(bytes('cf 001fffffffffffff'))).toBe(2 ** 53 - 1); // uint64
+    expect(decodeValue(bytes('d3 ffffffffffffffff'))).toBe(-1); // int64
+    expect(decodeValue(bytes('da 0001 61'))).toBe('a'); // non-minimal str16
+    expect(decodeValue(bytes('a6 eda080 edb080'))).toBe('\ud800\udc00'); // surrogates one by one
+  });
+
+  it('refuses garbage with invalid_message', () => {
+    const cases: Array<[string, string]> = [
+      ['', 'truncated'],
+      ['81', 'longer than the frame'],
+      ['82 a1 61 01 a1', 'truncated'],
+      ['a5 6162', 'truncated'],
+      ['c1', '0xc1'],
+      ['c4 01 00', '0xc4'],
+      ['d4 01 00', '0xd4'],
+      ['81 01 01', 'not a string'],
+      ['82 a1 61 01 a1 61 02', 'repeats'],
+      ['cb 7ff8000000000000', 'not a JSON number'],
+      ['cf 0020000000000000', 'beyond 2^53'],
+      ['c0 c0', 'after the end'],
+      ['dd ffffffff', 'longer than the frame'],
+      ['df 7fffffff', 'longer than the frame'],
+      ['a2 c328', 'UTF-8'],
+      ['a2 c0 80', 'UTF-8'],
+      ['a3 e08080', 'overlong'],
+      ['a4 f4908080', 'UTF-8'],
+    ];
+    for (const [h, problem] of cases) expect(invalid(() => decodeValue(bytes(h)))).toContain(problem);
+    expect(invalid(() => binaryCodec.decode(bytes('93 01 02 03')))).toContain('must be a map');
+    expect(invalid(() => binaryCodec.decode('{"type":"ping"}'))).toContain('binary frame');
+  });
+
+  it('bounds nesting on both sides', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < MAX_BINARY_DEPTH; i++) deep = [deep];
+    expect(decodeValue(encodeValue(deep))).toEqual(deep);
+    expect(invalid(() => encodeValue([deep]))).toContain('deeper');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(invalid(() => encodeValue(cyclic))).toContain('cyclic');
+    const frame = new Uint8Array(100_000).fill(0x91);
+    expect(invalid(() => decodeValue(frame))).toContain('deeper');
+  });
+
+  it('never crashes on random or mutated bytes', () => {
+    const valid = fc.tuple(message, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 4 }), fc.nat());
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }).map((b) => [b] as const), valid.map(([m, flips, cut]) => {
+        const b = encodeValue(m);
+        for (const [at, v] of flips) if (b.length) b[at % b.length] = v;
+        return [b.subarray(0, b.length - (cut % 3))] as const;
+      })), ([b]) => {
+        try {
+          const v = binaryCodec.decode(b);
+          expect(typeof v).toBe('object');
+        } catch (err) {
+          expect(err).toBeInstanceOf(LockstepError);
+          expect((err as LockstepError).code).toBe('invalid_message');
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is smaller than JSON for typical messages', () => {
+    const apply = {
+      type: 'apply',
+      version: 12345,
+      origin: 'c1abcdef',
+      seq: 77,
+      effects: [{ path: ['notes'], op: { type: 'text/edit', ops: [1520, 'hello', { d: 3 }] } }],
+    };
+    const bin = binaryCodec.encode(apply) as Uint8Array;
+    expect(bin.length).toBeLessThan((jsonCodec.encode(apply) as string).length);
+  });
+});
