@@ -46,19 +46,32 @@ export function pointerOf(root: Machine, path: Path): string {
   return out;
 }
 
+/** A path for a message: long segments and long paths are cut (input may be hostile). */
+export function showPath(path: readonly string[]): string {
+  const shown = path.slice(0, 16).map((s) => (s.length > 64 ? `${s.slice(0, 64)}…` : s));
+  return '/' + shown.join('/') + (path.length > 16 ? `/… (${path.length} segments)` : '');
+}
+
 /** Resolves `path` below `root`; `not_found` naming the path when it leads nowhere. */
 export function resolvePath(root: Machine, path: Path): Machine {
   let m: Machine = root;
   for (let i = 0; i < path.length; i++) {
     const next = m.child(path[i] as string);
     if (!next) {
-      throw new LockstepError('not_found', `nothing at /${path.slice(0, i + 1).join('/')}`, {
+      throw new LockstepError('not_found', `nothing at ${showPath(path.slice(0, i + 1))}`, {
         path: path.slice(0, i + 1),
       });
     }
     m = next;
   }
   return m;
+}
+
+/** True for an array of strings (holes of a sparse array are not strings). */
+function isPath(path: unknown): path is Path {
+  if (!Array.isArray(path)) return false;
+  for (let i = 0; i < path.length; i++) if (typeof path[i] !== 'string') return false;
+  return true;
 }
 
 /** Applies transitions to the machine tree below `root`. */
@@ -91,6 +104,10 @@ export class Applier implements Dispatcher {
     options: { validate?: boolean; patches?: boolean } = {},
   ): Applied & { patches: PatchOp[] | null } {
     if (this.frame) throw new LockstepError('invalid_op', 'a transition is already running; nest mutations instead');
+    if (!Array.isArray(ts)) throw new LockstepError('invalid_op', 'transitions must be an array of { path, op }');
+    for (const t of ts) {
+      if (t === null || typeof t !== 'object') throw new LockstepError('invalid_op', 'a transition must be an object { path, op }');
+    }
     const frame: Frame = { ctx, effects: [], undo: [], patches: options.patches ? [] : null };
     this.frame = frame;
     const outer = active;
@@ -111,14 +128,12 @@ export class Applier implements Dispatcher {
 
   private step(path: Path, op: Op, validate: boolean): void {
     const frame = this.frame as Frame;
-    if (!Array.isArray(path) || !path.every((s) => typeof s === 'string')) {
-      throw new LockstepError('invalid_op', 'a transition path must be an array of strings');
-    }
+    if (!isPath(path)) throw new LockstepError('invalid_op', 'a transition path must be an array of strings');
     if (op === null || typeof op !== 'object') throw new LockstepError('invalid_op', 'an op must be an object');
     const machine = resolvePath(this.root, path);
     if (validate) {
       try {
-        assertSchema(machine.opSchema, op, 'invalid_op', `op for ${machine.kind} at /${path.join('/')}`);
+        assertSchema(machine.opSchema, op, 'invalid_op', () => `op for ${machine.kind} at ${showPath(path)}`);
       } catch (err) {
         const e = err as LockstepError;
         throw new LockstepError('invalid_op', e.message, { path });

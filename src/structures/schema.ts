@@ -39,11 +39,11 @@ export function describeErrors(errors: ErrorObject[] | null | undefined): string
   return `${where}${e.message ?? 'is invalid'}${extra}`;
 }
 
-/** Validates `value` against `schema`, throwing `LockstepError(code)` with `what` in the message. */
-export function assertSchema(schema: JsonSchema, value: unknown, code: ErrorCode, what: string): void {
+/** Validates `value` against `schema`, throwing `LockstepError(code)` with `what` (or what it returns) in the message. */
+export function assertSchema(schema: JsonSchema, value: unknown, code: ErrorCode, what: string | (() => string)): void {
   const fn = compileSchema(schema);
   if (!fn(value)) {
-    const problem = `${what} ${describeErrors(fn.errors)}`;
+    const problem = `${typeof what === 'string' ? what : what()} ${describeErrors(fn.errors)}`;
     throw new LockstepError(code, problem, { problem, path: [] });
   }
 }

@@ -89,11 +89,13 @@ export class Doc<T extends object = object> {
 
   private context(o: DocApplyOptions): ApplyContext {
     const version = o.version ?? this.count;
+    const seed = o.seed ?? (version * 2654435761) >>> 0;
+    let random: (() => number) | null = null;
     return {
       clientId: o.clientId ?? 'local',
       time: o.time ?? Date.now(),
       version,
-      random: seededRandom(o.seed ?? (version * 2654435761) >>> 0),
+      random: () => (random ??= seededRandom(seed))(),
     };
   }
 

@@ -295,6 +295,13 @@ export class SyncClient<T extends object = object> {
       this.settle();
       return;
     }
+    if (this.pending.length === 0) {
+      // Nothing of ours to rebase: the server's effects are the change.
+      this.doc.applyAll(msg.effects, { validate: false, origin: msg.origin });
+      this.confirmed = msg.version;
+      this.afterChange(msg.effects, false, msg.effects);
+      return;
+    }
     const entry = own ? this.pending.find(msg.seq as number) : undefined;
     const res = this.pending.rebase(msg.effects, entry);
     this.confirmed = msg.version;

@@ -24,6 +24,7 @@ export class UndoStack {
   private redos: Step[] = [];
   private log: Transition[] = [];
   private logStart = 0;
+  private trimAt = 256;
 
   constructor(private readonly limit: number) {}
 
@@ -43,7 +44,6 @@ export class UndoStack {
     else this.undos.push(step);
     if (kind === 'do') this.redos = [];
     if (this.undos.length > this.limit) this.undos.shift();
-    this.trim();
   }
 
   /** Takes the next step, its Text edits brought up to date. */
@@ -59,7 +59,6 @@ export class UndoStack {
           : t,
       );
     }
-    this.trim();
     return { inverse };
   }
 
@@ -67,6 +66,10 @@ export class UndoStack {
   transform(effects: readonly Transition[]): void {
     if (!this.undos.length && !this.redos.length) return;
     for (const e of effects) if (e.op.type === TEXT_EDIT) this.log.push(e);
+    if (this.log.length > this.trimAt) {
+      this.trim();
+      this.trimAt = this.log.length * 2 + 256;
+    }
     if (this.log.length > MAX_LOG) {
       // Too much happened since the oldest steps: forget them rather than grow without bound.
       const cut = this.log.length - MAX_LOG;
@@ -96,8 +99,11 @@ export class UndoStack {
     this.log = [];
   }
 
+  /** Drops the part of the log no step needs any more. */
   private trim(): void {
-    const oldest = Math.min(...this.undos.map((s) => s.at), ...this.redos.map((s) => s.at), this.logStart + this.log.length);
+    let oldest = this.logStart + this.log.length;
+    for (const s of this.undos) oldest = Math.min(oldest, s.at);
+    for (const s of this.redos) oldest = Math.min(oldest, s.at);
     const cut = oldest - this.logStart;
     if (cut > 0) {
       this.log = this.log.slice(cut);
