@@ -30,7 +30,7 @@ const impls = {
     const L = await import('../dist/index.js');
     const Root = L.defineStateMachine({ name: 'Notes', fields: { text: () => new L.Text() } });
     const net = L.createMemoryNetwork({ seed: 1, latency: 0 });
-    const server = new L.SyncServer(Root, { clock: net.clock });
+    const server = new L.SyncServer(Root, { clock: net.clock, limits: { submitRate: 1e9, submitBurst: 1e9 } });
     net.listen((t) => void server.accept(t));
     const a = new L.SyncClient(Root, net.connect(), { clock: net.clock });
     const b = new L.SyncClient(Root, net.connect(), { clock: net.clock });

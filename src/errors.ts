@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'payload_too_large'
   | 'rate_limited'
+  | 'room_full'
   | 'resync_required'
   | 'unsupported_version'
   | 'closed'

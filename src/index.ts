@@ -35,6 +35,7 @@ export type { CallOp } from './decorators/StructNode.js';
 export { Doc, type DocApplyOptions, type DocChange, type DocListener, type DocApplied } from './sync/Doc.js';
 export { toJsonPatch } from './sync/toJsonPatch.js';
 export { SyncServer, type SyncServerOptions, type Identity } from './sync/SyncServer.js';
+export { DEFAULT_LIMITS, type SyncLimits } from './sync/limits.js';
 export { SyncClient, type SyncClientOptions, type SyncClientEvents, type SyncStatus } from './sync/SyncClient.js';
 export type { Connection } from './sync/Connection.js';
 export type { TextCursor } from './sync/TextCursor.js';

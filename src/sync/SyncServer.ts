@@ -20,6 +20,7 @@ import {
   type ServerMessage,
   type SubmitMessage,
 } from './protocol.js';
+import { DEFAULT_LIMITS, sizeDelta, TokenBucket, type SyncLimits } from './limits.js';
 import { isTextEdit, replacesAncestor, samePath, transformOver } from './textRebase.js';
 import { memoryTokens, type TokenIssuer } from './tokens.js';
 import { nextTimerOf, rootTransitions, type Timer } from './rootHooks.js';
@@ -50,6 +51,8 @@ export interface SyncServerOptions {
   seed?: number;
   /** Resume tokens (default: random, in memory). */
   tokens?: TokenIssuer;
+  /** Rates and sizes (docs/SECURITY.md); unset fields keep their defaults. */
+  limits?: Partial<SyncLimits>;
   /** Start from this state instead of the root class's initial one. */
   restore?: { version: number; snapshot: Json; lastSeqs?: Record<string, number> };
 }
@@ -62,6 +65,9 @@ interface Session {
   conn: Connection | null;
   presence: Json | undefined;
   grace: unknown;
+  submits: TokenBucket;
+  presences: TokenBucket;
+  strikes: number;
 }
 
 type Outgoing = { ready: boolean; send: () => void };
@@ -86,6 +92,8 @@ export class SyncServer<T extends object = object> {
   private failed: unknown = null;
   private closed = false;
   private nextClient = 0;
+  private readonly limits: SyncLimits;
+  private size: number;
 
   constructor(
     Root: new () => T,
@@ -100,6 +108,8 @@ export class SyncServer<T extends object = object> {
     for (const [id, seq] of Object.entries(r?.lastSeqs ?? {})) this.lastSeqs.set(id, seq);
     this.history = new History(options.history ?? 10_000, this.versionNo);
     this.hooks = rootTransitions(this.doc.state);
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.size = JSON.stringify(this.doc.snapshot()).length;
     this.doc.setDispatcher((t) => void this.dispatch([t]));
     this.scheduleTimer();
   }
@@ -133,9 +143,7 @@ export class SyncServer<T extends object = object> {
   /** Applies transitions made by the server itself (agents, REST handlers), with origin `server`. */
   dispatch(ts: Transition[]): Committed {
     if (this.failed) throw new LockstepError('closed', 'the room can no longer persist changes');
-    const version = this.versionNo + 1;
-    const res = this.doc.applyAll(ts, this.ctx('server', version));
-    return this.commit(res.effects, 'server', undefined);
+    return this.commit(this.applySized(ts, 'server'), 'server', undefined);
   }
 
   /** Stops timers and closes every connection. */
@@ -165,12 +173,36 @@ export class SyncServer<T extends object = object> {
     const session = conn.session as Session | null;
     if (!session) return conn.error(new LockstepError('invalid_message', 'say hello first'));
     if (msg.type === 'submit') return this.submit(session, msg);
+    try {
+      this.throttle(session, session.presences, 'presence updates');
+      if (JSON.stringify(msg.data).length > this.limits.presenceBytes) {
+        throw new LockstepError('too_large', `presence is limited to ${this.limits.presenceBytes} characters of JSON`);
+      }
+    } catch (err) {
+      return conn.error(toLockstepError(err));
+    }
     this.setPresence(session, msg.data);
+  }
+
+  /** Takes a token or refuses with `rate_limited`; a client that keeps at it is disconnected. */
+  private throttle(s: Session, bucket: TokenBucket, what: string): void {
+    if (bucket.take(this.clock.now())) {
+      s.strikes = 0;
+      return;
+    }
+    if (++s.strikes >= this.limits.strikes) {
+      s.conn?.fail(new LockstepError('rate_limited', `too many ${what}; disconnected`));
+    }
+    throw new LockstepError('rate_limited', `too many ${what}: slow down`);
   }
 
   private hello(conn: Connection, msg: HelloMessage): void {
     if (msg.v !== PROTOCOL_VERSION) {
       conn.fail(new LockstepError('unsupported_version', `this server speaks protocol v${PROTOCOL_VERSION}, not v${msg.v}`));
+      return;
+    }
+    if (!conn.session && this.liveSessions() >= this.limits.clients) {
+      conn.fail(new LockstepError('room_full', `the room has its maximum of ${this.limits.clients} clients`));
       return;
     }
     const resume = msg.resume;
@@ -212,6 +244,12 @@ export class SyncServer<T extends object = object> {
     if (isNew && this.hooks.onJoin) this.hookCall('onJoin', s.clientId);
   }
 
+  private liveSessions(): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.conn) n++;
+    return n;
+  }
+
   private newSession(clientId: string, identity: Identity): Session {
     const s: Session = {
       clientId,
@@ -221,6 +259,9 @@ export class SyncServer<T extends object = object> {
       conn: null,
       presence: undefined,
       grace: null,
+      submits: new TokenBucket(this.limits.submitRate, this.limits.submitBurst, this.clock.now()),
+      presences: new TokenBucket(this.limits.presenceRate, this.limits.presenceBurst, this.clock.now()),
+      strikes: 0,
     };
     this.sessions.set(clientId, s);
     return s;
@@ -239,6 +280,7 @@ export class SyncServer<T extends object = object> {
     s.lastSeq = msg.seq;
     this.lastSeqs.set(s.clientId, msg.seq);
     try {
+      this.throttle(s, s.submits, 'submits');
       if (this.failed) throw new LockstepError('closed', 'the room can no longer persist changes');
       if (msg.base > this.versionNo) {
         throw new LockstepError('invalid_message', `base ${msg.base} is ahead of the server (version ${this.versionNo})`);
@@ -249,8 +291,7 @@ export class SyncServer<T extends object = object> {
           throw new LockstepError('forbidden', `not allowed to change /${t.path.join('/')}`);
         }
       }
-      const res = this.doc.applyAll(ts, this.ctx(s.clientId, this.versionNo + 1));
-      this.commit(res.effects, s.clientId, msg.seq);
+      this.commit(this.applySized(ts, s.clientId), s.clientId, msg.seq);
     } catch (err) {
       const e = toLockstepError(err);
       const rej = { seq: msg.seq, code: e.code, message: e.message };
@@ -258,6 +299,18 @@ export class SyncServer<T extends object = object> {
       if (s.rejected.length > REJECTS_KEPT) s.rejected.shift();
       this.enqueue(() => s.conn?.send({ type: 'reject', ...rej }));
     }
+  }
+
+  /** Applies transitions for `author`, refusing (`too_large`) any that would grow the room past its limit. */
+  private applySized(ts: Transition[], author: string): Transition[] {
+    const res = this.doc.applyAll(ts, this.ctx(author, this.versionNo + 1));
+    const grown = this.size + sizeDelta(res.effects, res.inverse);
+    if (grown > this.limits.snapshotBytes && grown > this.size) {
+      this.doc.applyAll(res.inverse, { validate: false, origin: 'server' });
+      throw new LockstepError('too_large', `the room would exceed its size limit of ${this.limits.snapshotBytes} characters`);
+    }
+    this.size = grown;
+    return res.effects;
   }
 
   /** Text edits made at `base` rewritten to apply now; `resync_required` when history is too short. */
