@@ -52,3 +52,11 @@ export {
 } from './sync/protocol.js';
 export type { Transport, TransportState, TransportHandlers, Frame } from './transport/Transport.js';
 export { createMemoryNetwork, MemoryNetwork, type MemoryNetworkOptions } from './transport/memory/MemoryNetwork.js';
+export { binaryCodec } from './transport/binary/binaryCodec.js';
+export {
+  WebSocketTransport,
+  type WebSocketTransportOptions,
+  type WebSocketLike,
+  type WebSocketConstructor,
+} from './transport/websocket/WebSocketTransport.js';
+export { connect, type ConnectOptions } from './transport/websocket/connect.js';

@@ -67,7 +67,14 @@ export class StructNode implements Machine {
         if (!(m instanceof Atom)) {
           throw new LockstepError('invalid_definition', `field '${f.name}' of ${name}: only Atom fields take a schema`);
         }
-        m.withSchema(f.options.schema);
+        try {
+          m.withSchema(f.options.schema);
+        } catch (err) {
+          throw new LockstepError(
+            'invalid_definition',
+            `field '${f.name}' of ${name}: the initial value does not fit its schema (${(err as Error).message})`,
+          );
+        }
       }
       m.owner = { parent: this, segment: f.name };
       this.fields.set(f.name, m);
@@ -88,12 +95,24 @@ export class StructNode implements Machine {
     if (schemas && op.args.length > schemas.length) {
       throw new LockstepError('invalid_args', `'${op.method}' takes at most ${schemas.length} arguments`);
     }
-    const args = op.args.map((a, i) => {
-      const value = toJsonValue(a, `argument ${i} of '${op.method}'`);
+    // Every argument that has a schema is required: a missing one would skip its validation.
+    if (schemas && op.args.length < schemas.length) {
+      throw new LockstepError('invalid_args', `'${op.method}' takes ${schemas.length} arguments, got ${op.args.length}`);
+    }
+    // By index, not `map`: a hole in a sparse array must be refused, not skipped.
+    const args: Json[] = [];
+    for (let i = 0; i < op.args.length; i++) {
+      const what = `argument ${i} of '${op.method}'`;
+      let value: Json;
+      try {
+        value = toJsonValue(op.args[i], what);
+      } catch (err) {
+        throw new LockstepError('invalid_args', (err as Error).message);
+      }
       const schema = schemas?.[i];
-      if (schema) assertSchema(schema, value, 'invalid_args', `argument ${i} of '${op.method}'`);
-      return value;
-    });
+      if (schema) assertSchema(schema, value, 'invalid_args', what);
+      args.push(value);
+    }
     t.body.apply(this.instance, args);
     // The body's mutations were applied (and recorded) by the running transition itself.
     return { effects: [], inverse: [] };

@@ -30,8 +30,9 @@ function copy(value: unknown, where: string, depth: number): Json {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) fail(where, `${value} is not a finite number`);
-    return value;
+    return value + 0; // -0 becomes 0: JSON has no -0, and every replica must hold the same value
   }
+  if (value === undefined) fail(where, 'undefined cannot be stored (use null)');
   if (typeof value !== 'object') fail(where, `a ${typeof value} cannot be stored`);
   if (depth >= MAX_JSON_DEPTH) fail(where, `nested deeper than ${MAX_JSON_DEPTH} levels`);
   if (Array.isArray(value)) {

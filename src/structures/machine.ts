@@ -5,7 +5,7 @@
  * See DESIGN.md §3 and docs/ARCHITECTURE.md.
  */
 import { LockstepError } from '../errors.js';
-import type { JsonSchema } from './schema.js';
+import { assertSchema, type JsonSchema } from './schema.js';
 
 /** A JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -169,8 +169,13 @@ export abstract class BaseMachine implements Machine {
   /** Sends an op built by a mutation method to the doc, or applies it when detached. */
   protected submit(op: Op): void {
     const { path, dispatcher } = locate(this);
-    if (dispatcher) dispatcher.dispatch(path, op);
-    else this.apply(op, detachedContext);
+    if (dispatcher) {
+      dispatcher.dispatch(path, op);
+      return;
+    }
+    // Detached: validated like an op given to a doc, so wrong types are refused, not stored.
+    assertSchema(this.opSchema, op, 'invalid_op', `op for ${this.kind}`);
+    this.apply(op, detachedContext);
   }
 }
 

@@ -1,4 +1,4 @@
-import * as L from '../../src/index';
+import * as L from '../../src/index.js';
 import { applyPatch, deepClone } from 'fast-json-patch';
 
 @L.stateMachine()

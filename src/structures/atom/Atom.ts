@@ -9,8 +9,11 @@ import { toJsonValue } from '../json.js';
 import { appliedSelf, BaseMachine, type Applied, type Json, type PatchOp, type PatchSink } from '../machine.js';
 import { compileSchema, describeErrors, type JsonSchema } from '../schema.js';
 
+/** One RFC 6902 operation, as `atom.patch` accepts it (all six ops). */
+export type JsonPatchOp = PatchOp | { op: 'copy'; from: string; path: string } | { op: 'test'; path: string; value: Json };
+
 /** Ops of an Atom. */
-export type AtomOp = { type: 'atom/set'; value: Json } | { type: 'atom/patch'; patch: PatchOp[] };
+export type AtomOp = { type: 'atom/set'; value: Json } | { type: 'atom/patch'; patch: JsonPatchOp[] };
 
 /** Options of an Atom. */
 export interface AtomOptions {
@@ -87,7 +90,7 @@ export class Atom<T = Json> extends BaseMachine {
   }
 
   /** Edits the value with RFC 6902 operations. */
-  patch(ops: PatchOp[]): void {
+  patch(ops: JsonPatchOp[]): void {
     this.submit({ type: 'atom/patch', patch: ops });
   }
 
@@ -95,13 +98,21 @@ export class Atom<T = Json> extends BaseMachine {
     const op = raw as AtomOp;
     const old = this.current;
     let next: Json;
+    // The effect holds copies, never the caller's objects (which the caller may change later).
+    let effect: AtomOp;
     if (op.type === 'atom/set') {
       next = this.check(op.value, Conflict);
+      effect = { type: 'atom/set', value: next };
     } else {
+      // Values inside the patch must be JSON too (and bounded in depth) before fast-json-patch
+      // walks them.
+      effect = { type: 'atom/patch', patch: op.patch.map((p) => toJsonValue(p, 'patch operation') as JsonPatchOp) };
       let patched: unknown;
       try {
-        patched = jsonpatch.applyPatch(jsonpatch.deepClone(old), op.patch as jsonpatch.Operation[], true, true, true)
-          .newDocument;
+        // fast-json-patch inserts the patch's own values and may edit them in place later in the
+        // same patch (silently doing nothing when they are frozen): give it a private copy.
+        const ops = jsonpatch.deepClone(effect.patch) as jsonpatch.Operation[];
+        patched = jsonpatch.applyPatch(jsonpatch.deepClone(old), ops, true, true, true).newDocument;
       } catch (err) {
         throw new Conflict('patch_failed', `patch does not apply: ${(err as Error).message.split('\n')[0]}`);
       }
@@ -109,7 +120,7 @@ export class Atom<T = Json> extends BaseMachine {
     }
     this.current = next;
     if (sink) sink.ops.push({ op: 'replace', path: sink.prefix, value: next });
-    return appliedSelf(op, { type: 'atom/set', value: old });
+    return appliedSelf(effect, { type: 'atom/set', value: old });
   }
 
   private check(value: unknown, Err: typeof LockstepError): Json {

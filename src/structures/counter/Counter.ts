@@ -3,7 +3,7 @@
  * bounds. JSON view: the number. Conflicts: `out_of_range` (outside min/max), `invalid_value`
  * (not finite).
  */
-import { Conflict } from '../../errors.js';
+import { Conflict, LockstepError } from '../../errors.js';
 import { appliedSelf, badSnapshot, BaseMachine, type Applied, type Json, type PatchSink } from '../machine.js';
 import type { JsonSchema } from '../schema.js';
 
@@ -49,7 +49,17 @@ export class Counter extends BaseMachine {
     const opts = typeof initial === 'number' ? options : initial;
     this.min = opts.min ?? -Infinity;
     this.max = opts.max ?? Infinity;
-    this.current = typeof initial === 'number' ? initial : Math.max(0, this.min);
+    if (Number.isNaN(this.min) || Number.isNaN(this.max) || this.min > this.max) {
+      throw new LockstepError('invalid_definition', `counter bounds [${this.min}, ${this.max}] are empty`);
+    }
+    // Without an initial value: 0, pulled into the bounds.
+    const start = typeof initial === 'number' ? initial : Math.min(Math.max(0, this.min), this.max);
+    try {
+      this.check(start);
+    } catch (err) {
+      throw new LockstepError('invalid_definition', `counter initial value: ${(err as Error).message}`);
+    }
+    this.current = start + 0; // +0 turns -0 into 0, as JSON would
   }
 
   /** The current value. */
@@ -70,13 +80,18 @@ export class Counter extends BaseMachine {
   apply(raw: CounterOp | { type: string }, _ctx: unknown, sink?: PatchSink): Applied {
     const op = raw as CounterOp;
     const old = this.current;
-    const next = op.type === 'counter/add' ? old + op.n : op.value;
+    // +0 turns -0 into 0: JSON has no -0, so every replica must hold the same 0.
+    const next = (op.type === 'counter/add' ? old + op.n : op.value) + 0;
     this.check(next);
     this.current = next;
     if (sink) sink.ops.push({ op: 'replace', path: sink.prefix, value: next });
     // An integer add is undone by the opposite add (so undo composes with others' adds);
     // anything inexact is undone by setting the old value back.
-    const exact = op.type === 'counter/add' && Number.isSafeInteger(old) && Number.isSafeInteger(next);
+    const exact =
+      op.type === 'counter/add' &&
+      Number.isSafeInteger(op.n) &&
+      Number.isSafeInteger(old) &&
+      Number.isSafeInteger(next);
     return appliedSelf(op, exact ? { type: 'counter/add', n: -op.n } : { type: 'counter/set', value: old });
   }
 
@@ -101,12 +116,12 @@ export class Counter extends BaseMachine {
   load(snapshot: unknown): void {
     if (typeof snapshot !== 'number' || !Number.isFinite(snapshot)) badSnapshot('counter', 'expected a finite number');
     if (snapshot < this.min || snapshot > this.max) badSnapshot('counter', `${snapshot} is outside its bounds`);
-    this.current = snapshot;
+    this.current = snapshot + 0;
   }
 
   init(value: unknown): void {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new Conflict('invalid_value', 'a counter needs a finite number');
     this.check(value);
-    this.current = value;
+    this.current = value + 0;
   }
 }

@@ -4,6 +4,7 @@
  * (or `{key, snapshot}` for machine values), `map/delete {key}`. Conflict: `not_found`.
  */
 import { Conflict } from '../../errors.js';
+import { loadItem } from '../checks.js';
 import { setOwn } from '../json.js';
 import { ItemKind, jsonItems, type ItemFactory } from '../items.js';
 import {
@@ -176,9 +177,10 @@ export class Map<V = Json> extends BaseMachine {
     for (const k of Object.keys(input)) {
       if (k.length > MAX_MAP_KEY) badSnapshot('map', `key longer than ${MAX_MAP_KEY}`);
       const v = (input as Record<string, unknown>)[k];
-      const made = nested(k, () => this.items.make(v, fromSnapshot, ctx as ApplyContext));
-      if (made.machine) made.machine.owner = { parent: this, segment: k };
-      this.entries.set(k, made.value);
+      const value = fromSnapshot ? loadItem(this.items, k, v) : nested(k, () => this.items.make(v, false, ctx as ApplyContext).value);
+      const m = machineOf(value);
+      if (m) m.owner = { parent: this, segment: k };
+      this.entries.set(k, value);
     }
   }
 }

@@ -1,0 +1,142 @@
+/**
+ * Validation of text ops: `checkOp` checks the shape (and, given a document length, the span);
+ * `checkOn` checks an op against the document it is about to change.
+ */
+import { Conflict, LockstepError } from '../../../errors.js';
+import { normalize } from './normalize.js';
+import { dlen, isHigh, isLow, type TextOp } from './TextOp.js';
+
+/** What `checkOn` needs of a document: a string, or the Rope. */
+export interface TextLike {
+  readonly length: number;
+  charCodeAt(index: number): number;
+  slice(from: number, to: number): string;
+}
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The index of the first unpaired surrogate in `s`, or -1 when `s` is well-formed UTF-16. */
+export function loneSurrogate(s: string): number {
+  // Most text has no surrogates at all: scan for one before running the regex.
+  for (let i = 0; i < s.length; i++) if ((s.charCodeAt(i) & 0xf800) === 0xd800) return s.search(LONE_SURROGATE);
+  return -1;
+}
+
+/** Error details in the shape the machine tree extends with the path (see `nested`). */
+function details(problem: string, extra: Record<string, unknown>): Record<string, unknown> {
+  return { ...extra, problem, path: [] };
+}
+
+function invalid(i: number, problem: string): never {
+  const message = `text op component ${i} ${problem}`;
+  throw new LockstepError('invalid_op', message, details(message, { index: i }));
+}
+
+function checkString(s: string, i: number, what: 'insert' | 'delete'): void {
+  if (s === '') invalid(i, `is an empty ${what}; leave it out`);
+  const at = loneSurrogate(s);
+  if (at >= 0) invalid(i, `is ${what === 'insert' ? 'an insert' : 'a delete'} with an unpaired surrogate at index ${at}; text must be well-formed UTF-16`);
+}
+
+/**
+ * Throws `invalid_op` unless `op` is an array of retains (positive integers), inserts
+ * (non-empty, well-formed strings) and deletes (`{d: n}` or `{d: 'text'}`); given `docLength`,
+ * throws `Conflict('out_of_range')` when its retains and deletes run past the end.
+ */
+export function checkOp(op: unknown, docLength?: number): asserts op is TextOp {
+  scan(op, docLength);
+}
+
+/** `checkOp`, then the op in normal form (`op` itself when it already is). */
+export function validOp(op: unknown, docLength?: number): TextOp {
+  return scan(op, docLength) ? (op as TextOp) : normalize(op as TextOp);
+}
+
+/** Checks `op` like `checkOp`; returns whether it is in normal form. */
+function scan(op: unknown, docLength: number | undefined): boolean {
+  if (!Array.isArray(op)) {
+    const message = `a text op must be an array of components, got ${op === null ? 'null' : typeof op}`;
+    throw new LockstepError('invalid_op', message, details(message, {}));
+  }
+  let span = 0;
+  // Kind of the previous component (1 retain, 2 insert, 3 delete) and whether the op is normal.
+  let prev = 0;
+  let normal = true;
+  for (let i = 0; i < op.length; i++) {
+    const c: unknown = op[i];
+    let kind: number;
+    if (typeof c === 'number') {
+      if (!Number.isSafeInteger(c) || c <= 0) invalid(i, `is a retain of ${c}; retains must be positive integers`);
+      span += c;
+      kind = 1;
+    } else if (typeof c === 'string') {
+      checkString(c, i, 'insert');
+      kind = 2;
+    } else if (c !== null && typeof c === 'object' && !Array.isArray(c) && 'd' in c) {
+      for (const key in c) if (key !== 'd') invalid(i, `has keys ${JSON.stringify(Object.keys(c))}; a delete is exactly {d: n} or {d: 'text'}`);
+      const d = (c as { d: unknown }).d;
+      if (typeof d === 'number') {
+        if (!Number.isSafeInteger(d) || d <= 0) invalid(i, `deletes ${d} characters; a delete count must be a positive integer`);
+        span += d;
+      } else if (typeof d === 'string') {
+        checkString(d, i, 'delete');
+        span += d.length;
+      } else invalid(i, `is a delete of ${d === null ? 'null' : typeof d}; use {d: n} or {d: 'text'}`);
+      kind = 3;
+    } else {
+      invalid(i, `is ${c === null ? 'null' : Array.isArray(c) ? 'an array' : `a ${typeof c}`}; expected a retain (positive integer), an insert (non-empty string) or a delete ({d: n} or {d: 'text'})`);
+    }
+    if (kind === prev || (prev === 3 && kind === 2)) normal = false;
+    prev = kind;
+  }
+  if (docLength !== undefined && span > docLength) outOfRange(span, docLength);
+  return normal && prev !== 1;
+}
+
+function outOfRange(span: number, length: number): never {
+  const message = `the text op spans ${span} characters but the text has only ${length}`;
+  throw new Conflict('out_of_range', message, details(message, { span, length }));
+}
+
+/** True when position `p` of `doc` falls between the halves of a surrogate pair. */
+export function splitsPair(doc: TextLike, p: number): boolean {
+  return p > 0 && p < doc.length && isLow(doc.charCodeAt(p)) && isHigh(doc.charCodeAt(p - 1));
+}
+
+function checkCut(doc: TextLike, p: number): void {
+  if (splitsPair(doc, p)) {
+    const message = `the text op cuts position ${p}, between the two halves of a surrogate pair; positions must fall between whole characters`;
+    throw new Conflict('invalid_op', message, details(message, { position: p }));
+  }
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+}
+
+/**
+ * Checks a valid op in normal form against `doc`, whose span `checkOp(op, doc.length)` already
+ * checked: `Conflict('invalid_op')` when it would split a surrogate pair or a content delete
+ * does not match the text it deletes.
+ */
+export function checkOn(op: TextOp, doc: TextLike): void {
+  let at = 0;
+  for (const c of op) {
+    if (typeof c === 'number') {
+      at += c;
+      continue;
+    }
+    checkCut(doc, at);
+    if (typeof c === 'string') continue;
+    const n = dlen(c);
+    if (typeof c.d === 'string') {
+      const actual = doc.slice(at, at + n);
+      if (actual !== c.d) {
+        const message = `the text op deletes ${quote(c.d)} at ${at} but the text there is ${quote(actual)}`;
+        throw new Conflict('invalid_op', message, details(message, { position: at }));
+      }
+    }
+    at += n;
+    checkCut(doc, at);
+  }
+}

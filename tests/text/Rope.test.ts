@@ -1,0 +1,138 @@
+/**
+ * Rope against a plain-string model: random edits (small and large, inside one leaf and across
+ * many) keep the text and the tree invariants; both editing traces replay exactly.
+ */
+import fc from 'fast-check';
+import { Rope } from '../../src/structures/text/Rope.js';
+import { BRANCH_MAX, BRANCH_MIN, LEAF_MAX, LEAF_MIN } from '../../src/structures/text/RopeNode.js';
+import { textType, type TextOp } from '../../src/structures/text/ot/textType.js';
+import { loadTrace, TRACES } from './traces.js';
+
+interface Node {
+  len: number;
+  head: string;
+  tail: string;
+  kids: Node[] | null;
+  parent: Node | null;
+}
+
+/** Fails with a short message (not a megabyte diff) when two strings differ. */
+function same(actual: string, expected: string): void {
+  if (actual === expected) return;
+  let i = 0;
+  while (actual[i] === expected[i]) i++;
+  throw new Error(`strings differ at ${i} (lengths ${actual.length}, ${expected.length})`);
+}
+
+/** Checks the B+tree invariants through the rope's private root (plain checks: it runs often). */
+function checkTree(rope: Rope): void {
+  const root = (rope as unknown as { root: Node }).root;
+  const fail = (what: string): never => {
+    throw new Error(`rope invariant broken: ${what}`);
+  };
+  if (root.parent !== null) fail('the root has a parent');
+  let depth = -1;
+  const walk = (n: Node, level: number, isRoot: boolean): number => {
+    if (n.kids === null) {
+      if (depth < 0) depth = level;
+      if (level !== depth) fail('leaves at different depths');
+      if (n.len !== n.head.length + n.tail.length) fail('leaf length');
+      if ((!isRoot && n.len < LEAF_MIN) || n.len > LEAF_MAX) fail(`leaf of ${n.len}`);
+      return n.len;
+    }
+    if (n.kids.length < (isRoot ? 2 : BRANCH_MIN) || n.kids.length > BRANCH_MAX) fail(`branch of ${n.kids.length}`);
+    let sum = 0;
+    for (const k of n.kids) {
+      if (k.parent !== n) fail('parent pointer');
+      sum += walk(k, level + 1, false);
+    }
+    if (n.len !== sum) fail('branch length');
+    return sum;
+  };
+  walk(root, 0, true);
+}
+
+const chunk = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ minLength: 1, maxLength: 5 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 20000 }).map((n) => 'xyz'.repeat(n).slice(0, n)) },
+);
+const edit = fc.record({
+  at: fc.double({ min: 0, max: 1, noNaN: true }),
+  del: fc.oneof({ weight: 3, arbitrary: fc.nat({ max: 4 }) }, { weight: 1, arbitrary: fc.nat({ max: 30000 }) }),
+  ins: fc.option(chunk, { nil: '' }),
+});
+
+test('random edits match a string model and keep the tree balanced', () => {
+  fc.assert(
+    fc.property(fc.nat({ max: 40000 }), fc.array(edit, { maxLength: 40 }), (size, edits) => {
+      let model = 'abcdefghij'.repeat(Math.ceil(size / 10)).slice(0, size);
+      const rope = new Rope(model);
+      checkTree(rope);
+      for (const { at, del, ins } of edits) {
+        const pos = Math.floor(at * model.length);
+        const n = Math.min(del, model.length - pos);
+        same(rope.delete(pos, n), model.slice(pos, pos + n));
+        rope.insert(pos, ins);
+        model = model.slice(0, pos) + model.slice(pos + n);
+        model = model.slice(0, pos) + ins + model.slice(pos);
+        expect(rope.length).toBe(model.length);
+        const from = Math.floor(at * at * model.length);
+        expect(rope.slice(from, from + 700)).toBe(model.slice(from, from + 700));
+        expect(rope.charCodeAt(pos)).toBe(model.charCodeAt(pos));
+        checkTree(rope);
+      }
+      same(rope.toString(), model);
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test('a three-level tree survives growing and being emptied', () => {
+  const rope = new Rope();
+  const big = 'x'.repeat(700_000);
+  rope.insert(0, big);
+  rope.insert(350_000, 'middle');
+  checkTree(rope);
+  expect(rope.slice(349_998, 350_008)).toBe('xxmiddlexx');
+  same(rope.delete(1, 700_000), big.slice(1, 350_000) + 'middle' + big.slice(350_000, 699_995));
+  expect(rope.toString()).toBe('xxxxxx');
+  expect(rope.delete(0, 6)).toBe('xxxxxx');
+  expect(rope.length).toBe(0);
+  checkTree(rope);
+});
+
+test('applyOp returns the op with deletes in content form', () => {
+  const rope = new Rope('hello world');
+  const op: TextOp = [1, 'a', { d: 3 }, 2, { d: 'wo' }];
+  expect(rope.applyOp(op)).toEqual([1, 'a', { d: 'ell' }, 2, { d: 'wo' }]);
+  expect(rope.toString()).toBe(textType.apply('hello world', op));
+});
+
+describe.each(TRACES)('trace %s', (name) => {
+  const trace = loadTrace(name);
+  test('replays through the bare rope to endContent', () => {
+    const rope = new Rope(trace.startContent);
+    for (const { patches } of trace.txns) {
+      for (const [pos, del, ins] of patches) {
+        if (del) rope.delete(pos, del);
+        if (ins) rope.insert(pos, ins);
+      }
+    }
+    same(rope.toString(), trace.endContent);
+    checkTree(rope);
+  });
+
+  test('replays as ops through applyOp to endContent', () => {
+    const rope = new Rope(trace.startContent);
+    for (const { patches } of trace.txns) {
+      for (const [pos, del, ins] of patches) {
+        const op: TextOp = [];
+        if (pos) op.push(pos);
+        if (ins) op.push(ins);
+        if (del) op.push({ d: del });
+        rope.applyOp(op);
+      }
+    }
+    same(rope.toString(), trace.endContent);
+  });
+});
