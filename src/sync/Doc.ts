@@ -108,7 +108,16 @@ export class Doc<T extends object = object> {
         return (patches ??= toJsonPatch(raw));
       },
     };
-    for (const l of [...this.listeners]) l(change);
+    for (const l of [...this.listeners]) {
+      try {
+        l(change);
+      } catch (err) {
+        // The change happened: a failing listener must not make it look refused, nor starve the others.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 // The room server's edges on 127.0.0.1: authentication and authorization, room ids and types,
 // subprotocols, maxPayload, backpressure, heartbeats, the HTTP endpoints, metrics, per-room
 // init and idle unloading.
+import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import * as L from '../../src/index.js';
 import { LockstepError } from '../../src/errors.js';
@@ -237,6 +238,28 @@ describe('HTTP endpoints', () => {
       expect(value('bytes_received_total')).toBeGreaterThan(0);
       expect(metrics).toContain('# TYPE lockstep_rejects_total counter');
       watcher.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a chunked body over maxPayload with 413 without buffering it', async () => {
+    const { server, http } = await start({ maxPayload: 1000 });
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(`${http}/rooms/board/x/transitions`, { method: 'POST' }, (res) => {
+          resolve(res.statusCode ?? 0);
+          res.resume();
+        });
+        req.on('error', reject);
+        let n = 0;
+        const write = (): void => {
+          while (n++ < 50) if (!req.write('x'.repeat(100))) return void req.once('drain', write);
+          req.end();
+        };
+        write();
+      });
+      expect(status).toBe(413);
     } finally {
       await server.close();
     }

@@ -146,7 +146,8 @@ export function runFuzz(seed: number): FuzzStats {
   const want = s.server.doc.snapshot();
   s.clients.forEach((c, i) => {
     if (c.pendingCount !== 0) throw new Error(`client ${i} still has ${c.pendingCount} pending`);
-    expect({ client: i, state: c.doc.snapshot() }).toEqual({ client: i, state: want });
+    // Byte for byte: the same keys in the same order on every replica.
+    expect({ client: i, state: JSON.stringify(c.doc.snapshot()) }).toEqual({ client: i, state: JSON.stringify(want) });
     // Every seq this client made was committed exactly once or refused exactly once.
     const committed = log.filter((e) => e.origin === c.clientId).map((e) => e.seq as number);
     if (new Set(committed).size !== committed.length) throw new Error(`client ${i}: a seq was committed twice`);

@@ -68,16 +68,28 @@ export function refuseUpgrade(socket: Duplex, err: LockstepError, status?: numbe
   );
 }
 
-/** The request body as text; `payload_too_large` beyond `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/**
+ * The request body as text; `payload_too_large` beyond `limit` bytes. The rest of an oversized
+ * body is discarded, not buffered (answer with `connection: close` to end it).
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const tooLarge = () => new LockstepError('payload_too_large', `the body may have at most ${limit} bytes`);
-  if (Number(req.headers['content-length']) > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
+  if (Number(req.headers['content-length']) > limit) {
+    req.resume();
+    return Promise.reject(tooLarge());
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.resume();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
 }

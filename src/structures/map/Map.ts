@@ -88,9 +88,9 @@ export class Map<V = Json> extends BaseMachine {
     return this.entries.has(k);
   }
 
-  /** The keys, in insertion order. */
+  /** The keys, sorted (the same order on every replica, whatever the history). */
   keys(): string[] {
-    return [...this.entries.keys()];
+    return [...this.entries.keys()].sort();
   }
 
   /** The number of entries. */
@@ -98,9 +98,11 @@ export class Map<V = Json> extends BaseMachine {
     return this.entries.size;
   }
 
-  /** `[key, value]` pairs. */
+  /** `[key, value]` pairs, by key. */
   [Symbol.iterator](): IterableIterator<[string, V]> {
-    return this.entries.entries();
+    return this.keys()
+      .map((k): [string, V] => [k, this.entries.get(k) as V])
+      [Symbol.iterator]();
   }
 
   /** Sets `k` to a JSON value (for machine values: its JSON view, loaded into a new machine). */
@@ -150,13 +152,13 @@ export class Map<V = Json> extends BaseMachine {
 
   toJSON(): Json {
     const out: Record<string, Json> = {};
-    for (const [k, v] of this.entries) setOwn(out, k, this.items.json(v));
+    for (const k of this.keys()) setOwn(out, k, this.items.json(this.entries.get(k) as V));
     return out;
   }
 
   snapshot(): Json {
     const out: Record<string, Json> = {};
-    for (const [k, v] of this.entries) setOwn(out, k, this.items.snapshot(v));
+    for (const k of this.keys()) setOwn(out, k, this.items.snapshot(this.entries.get(k) as V));
     return out;
   }
 

@@ -114,7 +114,10 @@ export class Text extends BaseMachine {
 
   apply(raw: TextEditOp | { type: string }, _ctx: unknown, sink?: PatchSink): Applied {
     const op = raw as TextEditOp;
-    if (op.type !== 'text/edit') throw new LockstepError('invalid_op', `a text takes 'text/edit' ops, not '${op.type}'`, { path: [] });
+    if (op.type !== 'text/edit') {
+      const problem = `a text takes 'text/edit' ops, not ${JSON.stringify(String(op.type).slice(0, 40))}`;
+      throw new LockstepError('invalid_op', problem, { problem, path: [] });
+    }
     const ops = validOp(op.ops, this.rope.length);
     checkOn(ops, this.rope);
     const done = this.rope.applyOp(ops);

@@ -1,6 +1,7 @@
 /**
- * Validation of text ops: `checkOp` checks the shape (and, given a document length, the span);
- * `checkOn` checks an op against the document it is about to change.
+ * Validation of text ops: `checkOp` checks the shape (and, given a document length, the span),
+ * `validOp` does the same and returns the op in normal form, and `checkOn` checks an op
+ * against the document it is about to change.
  */
 import { Conflict, LockstepError } from '../../../errors.js';
 import { normalize } from './normalize.js';

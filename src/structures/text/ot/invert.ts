@@ -5,7 +5,7 @@
 import { LockstepError } from '../../../errors.js';
 import { checkOn, validOp } from './checkOp.js';
 import { OpWriter } from './OpWriter.js';
-import type { Delete, TextOp } from './TextOp.js';
+import { dlen, type Delete, type TextOp } from './TextOp.js';
 
 /** The op that undoes `op`; `invalid_op` when a delete lacks its content. */
 export function invert(op: TextOp): TextOp {
@@ -38,7 +38,7 @@ function undeleted(c: Delete): string {
 }
 
 /** `op` with every delete in content form `{d: 'text'}`, read from `doc` (which `op` applies to). */
-export function withContent(op: TextOp, doc: string): TextOp {
+function withContent(op: TextOp, doc: string): TextOp {
   const norm = validOp(op, doc.length);
   checkOn(norm, doc);
   const w = new OpWriter();
@@ -49,7 +49,7 @@ export function withContent(op: TextOp, doc: string): TextOp {
       at += c;
     } else if (typeof c === 'string') w.insert(c);
     else {
-      const n = typeof c.d === 'number' ? c.d : c.d.length;
+      const n = dlen(c);
       w.delete(doc.slice(at, at + n));
       at += n;
     }
