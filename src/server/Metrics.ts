@@ -11,10 +11,13 @@ export class Metrics {
   rejects = 0;
   /** Messages refused as invalid or not allowed (`error` messages sent). */
   errors = 0;
-  /** Frames received and sent, and their bytes. */
+  /** WebSocket frames received. */
   framesIn = 0;
+  /** WebSocket frames sent. */
   framesOut = 0;
+  /** Payload bytes received. */
   bytesIn = 0;
+  /** Payload bytes sent. */
   bytesOut = 0;
   /** Connections dropped because they did not read fast enough. */
   backpressureDrops = 0;
@@ -24,8 +27,9 @@ export class Metrics {
   oversized = 0;
   /** WebSocket upgrades and HTTP requests refused by the auth hooks (401/403). */
   authRefusals = 0;
-  /** Rooms started and unloaded. */
+  /** Rooms started. */
   roomsLoaded = 0;
+  /** Rooms unloaded (idle, failed or shut down). */
   roomsUnloaded = 0;
 
   /** Counts one frame in or out. */

@@ -3,17 +3,11 @@
 // pending, every seq a client made must be committed once or refused once, and the server's
 // committed effects must replay to its state. A failure names its seed: SEED=n replays it.
 import * as L from '../../src/index.js';
+import { seededRandom } from '../../src/sync/random.js';
 import { Room, setup } from './fixtures.js';
 
 function rand(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T | undefined => (xs.length ? xs[int(xs.length)] : undefined);
   return { next, int, pick };
