@@ -43,6 +43,12 @@ export interface SyncClientOptions {
   presenceThrottle?: number;
   /** Undo steps kept (default 100). */
   undoLimit?: number;
+  /**
+   * The largest submit the server accepts, in bytes (default 1 MiB, the server's default
+   * `maxPayload`): a bigger change is refused here (`payload_too_large`) instead of being
+   * resent forever.
+   */
+  maxMessageBytes?: number;
 }
 
 /** One replica of a room's state. */
@@ -60,6 +66,7 @@ export class SyncClient<T extends object = object> {
   private seqNo = 0;
   private waiters: Array<() => void> = [];
   private readonly cursors = new Set<TextCursor>();
+  private readonly maxBytes: number;
 
   constructor(
     Root: new () => T,
@@ -67,6 +74,7 @@ export class SyncClient<T extends object = object> {
     options: SyncClientOptions = {},
   ) {
     this.codec = options.codec ?? jsonCodec;
+    this.maxBytes = options.maxMessageBytes ?? 1024 * 1024;
     this.doc = new Doc(Root);
     this.pending = new Pending(this.doc);
     this.undoStack = new UndoStack(options.undoLimit ?? 100);
@@ -194,8 +202,13 @@ export class SyncClient<T extends object = object> {
   private flush(): void {
     if (this.statusNow !== 'live') return;
     for (const e of this.pending.sendable()) {
+      const frame = this.codec.encode({ type: 'submit', seq: e.seq, base: this.confirmed, transitions: e.ts });
+      if (byteSize(frame, this.maxBytes) > this.maxBytes) {
+        this.drop(e, { code: 'payload_too_large', message: `the change is larger than ${this.maxBytes} bytes` });
+        continue;
+      }
       e.sent = true;
-      this.send({ type: 'submit', seq: e.seq, base: this.confirmed, transitions: e.ts });
+      if (this.transport.state === 'open') this.transport.send(frame);
     }
   }
 
@@ -333,4 +346,10 @@ export class SyncClient<T extends object = object> {
     this.waiters = [];
     for (const w of ws) w();
   }
+}
+
+/** Bytes of a frame (UTF-8 for text frames; only counted exactly when it could pass `max`). */
+function byteSize(frame: string | Uint8Array, max: number): number {
+  if (typeof frame !== 'string') return frame.byteLength;
+  return frame.length * 3 <= max ? frame.length : new TextEncoder().encode(frame).length;
 }

@@ -54,7 +54,13 @@ export interface SyncServerOptions {
   /** Rates and sizes (docs/SECURITY.md); unset fields keep their defaults. */
   limits?: Partial<SyncLimits>;
   /** Start from this state instead of the root class's initial one. */
-  restore?: { version: number; snapshot: Json; lastSeqs?: Record<string, number> };
+  restore?: {
+    version: number;
+    snapshot: Json;
+    lastSeqs?: Record<string, number>;
+    /** The latest commits, ascending and ending at `version`, so resuming clients can catch up. */
+    history?: Committed[];
+  };
 }
 
 interface Session {
@@ -106,7 +112,9 @@ export class SyncServer<T extends object = object> {
     this.doc = r ? Doc.load(Root, r.snapshot) : new Doc(Root);
     this.versionNo = r?.version ?? 0;
     for (const [id, seq] of Object.entries(r?.lastSeqs ?? {})) this.lastSeqs.set(id, seq);
-    this.history = new History(options.history ?? 10_000, this.versionNo);
+    const recent = r?.history ?? [];
+    this.history = new History(options.history ?? 10_000, this.versionNo - recent.length);
+    for (const c of recent) this.history.push(c);
     this.hooks = rootTransitions(this.doc.state);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.size = JSON.stringify(this.doc.snapshot()).length;
@@ -213,7 +221,7 @@ export class SyncServer<T extends object = object> {
       // A known client: its session, or (after its grace ran out, or a restart) a new one
       // with the same id, so its dedup state still holds and resends apply exactly once.
       session = this.sessions.get(resume.clientId);
-      isNew = !session;
+      isNew = !session && !this.lastSeqs.has(resume.clientId);
       session ??= this.newSession(resume.clientId, conn.identity);
       resumed = true;
     }
@@ -251,6 +259,9 @@ export class SyncServer<T extends object = object> {
   }
 
   private newSession(clientId: string, identity: Identity): Session {
+    // Every client ever seen is in the dedup table (persisted with snapshots), so one that
+    // resumes after a restart is known and not joined twice.
+    if (!this.lastSeqs.has(clientId)) this.lastSeqs.set(clientId, 0);
     const s: Session = {
       clientId,
       identity,

@@ -83,4 +83,21 @@ describe('server limits', () => {
     expect(c.status).not.toBe('live');
     expect(errors).toContain('room_full');
   });
+
+  it('refuses locally a change too large to send, instead of resending it forever', () => {
+    const { net, server } = room({});
+    const a = new L.SyncClient(Room, net.connect(), { clock: net.clock, maxMessageBytes: 2000 });
+    net.advance(20);
+    const refusals: Array<{ code: string; seq?: number }> = [];
+    a.on('rejected', (r) => refusals.push(r));
+    a.state.text.insert(0, 'é'.repeat(1200)); // 2,400 bytes of UTF-8, though only 1,200 UTF-16 units
+    a.state.count.add(1);
+    net.advance(50);
+    expect(refusals.map((r) => r.code)).toEqual(['payload_too_large']);
+    expect(a.state.text.toString()).toBe('');
+    expect(server.doc.state.count.value).toBe(1);
+    expect(a.pendingCount).toBe(0);
+    expect(a.doc.snapshot()).toEqual(server.doc.snapshot());
+  });
 });
+

@@ -52,5 +52,6 @@ function replay<T extends object>(Root: new () => T, key: string, loaded: Loaded
     if (r.seq !== undefined) lastSeqs.set(r.origin, Math.max(lastSeqs.get(r.origin) ?? 0, r.seq));
   }
   const version = records.length ? (records[records.length - 1]?.version as number) : (snapshot?.version as number);
-  return { version, snapshot: doc.snapshot(), lastSeqs: Object.fromEntries(lastSeqs) };
+  const history = records.map((r) => ({ version: r.version, effects: r.effects, origin: r.origin, ...(r.seq === undefined ? {} : { seq: r.seq }) }));
+  return { version, snapshot: doc.snapshot(), lastSeqs: Object.fromEntries(lastSeqs), history };
 }
