@@ -9,7 +9,7 @@
 // (implementation, run) is a fresh Node process; the parent prints medians, edits per second,
 // bytes per edit on the wire and the ratio of lockstep's rate to Yjs's.
 //
-// Traces (../../shared/traces, from josephg/editing-traces), CC BY 4.0
+// Traces (traces/, copied from josephg/editing-traces; see traces/NOTICE.md), CC BY 4.0
 // (https://creativecommons.org/licenses/by/4.0/): automerge-paper — Martin Kleppmann and
 // Alastair R. Beresford (automerge/automerge-perf); seph-blog1 — Joseph Gentle.
 import { execFileSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 function loadTrace(name) {
-  const url = new URL(`../../shared/traces/${name}.json.gz`, import.meta.url);
+  const url = new URL(`../traces/${name}.json.gz`, import.meta.url);
   const trace = JSON.parse(gunzipSync(readFileSync(url)).toString('utf8'));
   const patches = [];
   for (const txn of trace.txns) for (const p of txn.patches) patches.push(p);

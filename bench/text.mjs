@@ -12,7 +12,7 @@
 // the whole document on every edit (~50 s per run of automerge-paper here), so it runs
 // `--ot-runs` times (default 1) instead of `--runs`.
 //
-// Traces (../../shared/traces, from josephg/editing-traces), CC BY 4.0
+// Traces (traces/, copied from josephg/editing-traces; see traces/NOTICE.md), CC BY 4.0
 // (https://creativecommons.org/licenses/by/4.0/): automerge-paper — Martin Kleppmann and
 // Alastair R. Beresford (automerge/automerge-perf); seph-blog1 — Joseph Gentle.
 import { execFileSync } from 'node:child_process';
@@ -31,7 +31,7 @@ const IMPLS = {
 };
 
 function loadTrace(name) {
-  const url = new URL(`../../shared/traces/${name}.json.gz`, import.meta.url);
+  const url = new URL(`../traces/${name}.json.gz`, import.meta.url);
   const trace = JSON.parse(gunzipSync(readFileSync(url)).toString('utf8'));
   const patches = [];
   for (const txn of trace.txns) for (const p of txn.patches) patches.push(p);

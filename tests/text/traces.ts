@@ -1,5 +1,5 @@
 /**
- * Loads the editing traces in ../shared/traces (copied from josephg/editing-traces).
+ * Loads the editing traces in traces/ (copied unchanged from josephg/editing-traces; see traces/NOTICE.md).
  * Attribution (CC BY 4.0, https://creativecommons.org/licenses/by/4.0/):
  *   automerge-paper.json.gz — Martin Kleppmann, Alastair R. Beresford (automerge/automerge-perf);
  *   seph-blog1.json.gz — Joseph Gentle.
@@ -19,11 +19,11 @@ export interface Trace {
   txns: { patches: Patch[] }[];
 }
 
-/** The trace names in ../shared/traces. */
+/** The trace names in traces/. */
 export const TRACES = ['automerge-paper', 'seph-blog1'];
 
 /** Reads one trace. */
 export function loadTrace(name: string): Trace {
-  const file = join(__dirname, '../../../shared/traces', `${name}.json.gz`);
+  const file = join(__dirname, '../../traces', `${name}.json.gz`);
   return JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as Trace;
 }
