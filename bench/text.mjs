@@ -141,9 +141,9 @@ async function parent() {
   const otRuns = Number(arg('--ot-runs', 1));
   const only = arg('--only', Object.keys(IMPLS).join(',')).split(',');
   const traces = arg('--trace', TRACES.join(',')).split(',');
-  const impls = Object.keys(IMPLS).filter((k) => only.includes(k) || k === 'naive');
+  const impls = Object.keys(IMPLS).filter((k) => (only.includes(k) || k === 'naive') && !(k === 'ot' && otRuns < 1));
   const self = fileURLToPath(import.meta.url);
-  console.log(`Node ${process.version}; ${runs} runs per row (ot-text-unicode: ${otRuns}), each in a fresh process, run order interleaved.`);
+  console.log(`Node ${process.version}; ${runs} runs per row (ot-text-unicode: ${otRuns}, it copies the whole text per edit), each in a fresh process, run order interleaved.`);
   const results = {};
   for (const name of traces) {
     const samples = Object.fromEntries(impls.map((k) => [k, []]));
