@@ -74,6 +74,11 @@ function isPath(path: unknown): path is Path {
   return true;
 }
 
+/** `relative` (a path from the machine at `path`) as a path from the root. */
+function below(path: Path, relative: Path): Path {
+  return relative.length === 0 ? path : [...path, ...relative];
+}
+
 /** Applies transitions to the machine tree below `root`. */
 export class Applier implements Dispatcher {
   private frame: Frame | null = null;
@@ -142,9 +147,15 @@ export class Applier implements Dispatcher {
     let sink: PatchSink | undefined;
     if (frame.patches) sink = { prefix: pointerOf(this.root, path), ops: frame.patches };
     const res = machine.apply(op, frame.ctx, sink);
-    const prefix = (p: Path): Path => (path.length === 0 ? p : p.length === 0 ? path : [...path, ...p]);
-    for (const e of res.effects) frame.effects.push({ path: prefix(e.path), op: e.op });
-    if (res.inverse.length) frame.undo.push(res.inverse.map((e) => ({ path: prefix(e.path), op: e.op })));
+    for (const e of res.effects) frame.effects.push(path.length === 0 ? e : { path: below(path, e.path), op: e.op });
+    if (res.inverse.length === 0) return;
+    if (path.length === 0) {
+      frame.undo.push(res.inverse);
+      return;
+    }
+    const inverse: Transition[] = [];
+    for (const e of res.inverse) inverse.push({ path: below(path, e.path), op: e.op });
+    frame.undo.push(inverse);
   }
 
   private rollback(frame: Frame): void {

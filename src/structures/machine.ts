@@ -181,8 +181,11 @@ export abstract class BaseMachine implements Machine {
 
 /** Applied with a single effect `op` and a single inverse `inv`, both at the machine itself. */
 export function appliedSelf(op: Op, inv: Op): Applied {
-  return { effects: [{ path: [], op }], inverse: [{ path: [], op: inv }] };
+  return { effects: [{ path: HERE, op }], inverse: [{ path: HERE, op: inv }] };
 }
+
+/** The empty relative path (shared and frozen: paths are never mutated). */
+const HERE = Object.freeze([]) as unknown as Path;
 
 /** Throws `invalid_snapshot` for a snapshot that does not fit. */
 export function badSnapshot(kind: string, problem: string): never {

@@ -89,14 +89,7 @@ export class Doc<T extends object = object> {
 
   private context(o: DocApplyOptions): ApplyContext {
     const version = o.version ?? this.count;
-    const seed = o.seed ?? (version * 2654435761) >>> 0;
-    let random: (() => number) | null = null;
-    return {
-      clientId: o.clientId ?? 'local',
-      time: o.time ?? Date.now(),
-      version,
-      random: () => (random ??= seededRandom(seed))(),
-    };
+    return new TransitionContext(o.clientId ?? 'local', o.time ?? Date.now(), version, o.seed ?? (version * 2654435761) >>> 0);
   }
 
   private emit(effects: Transition[], origin: string, raw: PatchOp[]): void {
@@ -174,5 +167,21 @@ export class Doc<T extends object = object> {
   /** The full state (List/Tree keys and ids included), loadable with `Doc.load`. */
   snapshot(): Json {
     return this.root.snapshot();
+  }
+}
+
+/** The context of one transition; its random generator is made only if the transition asks. */
+class TransitionContext implements ApplyContext {
+  private rng: (() => number) | null = null;
+
+  constructor(
+    readonly clientId: string,
+    readonly time: number,
+    readonly version: number,
+    private readonly seed: number,
+  ) {}
+
+  random(): number {
+    return (this.rng ??= seededRandom(this.seed))();
   }
 }

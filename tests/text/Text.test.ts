@@ -145,11 +145,16 @@ describe('Text', () => {
     expect(t.toString()).toBe('hello');
   });
 
-  test('op schema accepts ops and refuses shapes that are not ops', () => {
+  test('op schema checks the shape; apply checks every component', () => {
     for (const ops of [[], [1, 'a', { d: 2 }, { d: 'x' }]]) assertSchema(textOpSchema, edit(ops), 'invalid_op', 'op');
-    for (const bad of [{ type: 'text/edit' }, edit([0]), edit(['']), edit([{ d: 0 }]), edit([1.5]), { ...edit([]), x: 1 }]) {
+    for (const bad of [{ type: 'text/edit' }, { type: 'text/edit', ops: 'x' }, { ...edit([]), x: 1 }]) {
       expect(() => assertSchema(textOpSchema, bad, 'invalid_op', 'op')).toThrow(LockstepError);
     }
+    const t = new Text('hello');
+    for (const ops of [[0], [''], [{ d: 0 }], [1.5], [{ d: 1, x: 1 }], [{}]]) {
+      refused(t, 'invalid_op', () => t.apply(edit(ops), detachedContext));
+    }
+    expect(t.toString()).toBe('hello');
   });
 
   test('snapshot, load and init', () => {

@@ -27,17 +27,9 @@ export const textOpSchema: JsonSchema = {
   type: 'object',
   properties: {
     type: { const: 'text/edit' },
-    ops: {
-      type: 'array',
-      items: {
-        type: ['integer', 'string', 'object'],
-        minimum: 1,
-        minLength: 1,
-        properties: { d: { type: ['integer', 'string'], minimum: 1, minLength: 1 } },
-        required: ['d'],
-        additionalProperties: false,
-      },
-    },
+    // The components are checked by `apply` itself (validOp), with messages that say which one
+    // is wrong and why; checking them here too would only do the work twice.
+    ops: { type: 'array' },
   },
   required: ['type', 'ops'],
   additionalProperties: false,
@@ -121,7 +113,17 @@ export class Text extends BaseMachine {
     const ops = validOp(op.ops, this.rope.length);
     checkOn(ops, this.rope);
     const done = this.rope.applyOp(ops);
-    if (sink) sink.ops.push({ op: 'replace', path: sink.prefix, value: this.rope.toString() });
+    if (sink) {
+      // Lazy: the string is built only if a listener reads the patch (during its call).
+      const rope = this.rope;
+      sink.ops.push({
+        op: 'replace',
+        path: sink.prefix,
+        get value() {
+          return rope.toString();
+        },
+      });
+    }
     return appliedSelf({ type: 'text/edit', ops: done }, { type: 'text/edit', ops: inverse(done) });
   }
 
