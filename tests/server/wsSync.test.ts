@@ -71,8 +71,9 @@ describe('sync rooms over WebSocket', () => {
     const { server, ws } = await start();
     const cut = sockets(server);
     const url = `${ws}/rooms/board/resume`;
-    const a = client(url);
-    const b = client(url, { codec: L.jsonCodec });
+    // A reconnect delay long enough that "both offline" is observable by polling.
+    const a = client(url, { minDelay: 400, maxDelay: 800, random: () => 0.999 });
+    const b = client(url, { codec: L.jsonCodec, minDelay: 400, maxDelay: 800, random: () => 0.999 });
     try {
       await until(() => a.status === 'live' && b.status === 'live');
       a.state.todos.push('before');
