@@ -152,7 +152,7 @@ describe('Text', () => {
     }
     const t = new Text('hello');
     for (const ops of [[0], [''], [{ d: 0 }], [1.5], [{ d: 1, x: 1 }], [{}]]) {
-      refused(t, 'invalid_op', () => t.apply(edit(ops), detachedContext));
+      refused(t, 'invalid_op', () => t.apply(edit(ops as unknown as TextOp), detachedContext));
     }
     expect(t.toString()).toBe('hello');
   });
