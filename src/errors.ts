@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'rate_limited'
   | 'room_full'
+  | 'server_full'
   | 'resync_required'
   | 'unsupported_version'
   | 'closed'

@@ -26,6 +26,7 @@ export { Tree, type TreeOp, type TreeNodeView } from './structures/tree/Tree.js'
 export { Text, type TextEditOp } from './structures/text/Text.js';
 export { textType, type TextOp, type TextComponent, type TextType, type Side } from './structures/text/ot/textType.js';
 export { keyBetween } from './structures/fractional.js';
+export { textDiff, editOp, type TextEdit } from './structures/text/textDiff.js';
 export { stateMachine } from './decorators/stateMachine.js';
 export { field } from './decorators/field.js';
 export { transition } from './decorators/transition.js';

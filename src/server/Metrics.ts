@@ -31,6 +31,8 @@ export class Metrics {
   roomsLoaded = 0;
   /** Rooms unloaded (idle, failed or shut down). */
   roomsUnloaded = 0;
+  /** Connections and room loads refused because the server was at `maxConnections` or `maxRooms`. */
+  capacityRefusals = 0;
 
   /** Counts one frame in or out. */
   frame(direction: 'in' | 'out', bytes: number): void {
@@ -64,6 +66,7 @@ export class Metrics {
     add('auth_refusals_total', 'counter', 'Connections and requests refused by authentication.', this.authRefusals);
     add('rooms_loaded_total', 'counter', 'Rooms started.', this.roomsLoaded);
     add('rooms_unloaded_total', 'counter', 'Rooms unloaded.', this.roomsUnloaded);
+    add('capacity_refusals_total', 'counter', 'Connections and rooms refused at maxConnections or maxRooms.', this.capacityRefusals);
     return `${lines.join('\n')}\n`;
   }
 }

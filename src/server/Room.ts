@@ -76,6 +76,11 @@ export class Room {
     return this.members.size;
   }
 
+  /** True when nobody uses the room (no connection, no request in flight) and it is not closing. */
+  get idle(): boolean {
+    return this.users === 0 && !this.closing;
+  }
+
   /** Adds a connection (it counts as a user until it closes). */
   join(transport: Transport, identity: Identity, protocol: string): RoomClient {
     const id = (++this.nextId).toString(36);

@@ -2,7 +2,8 @@
  * RoomHost: the rooms of one server process, by `type/id`. A room starts when something first
  * needs it (a connection, an HTTP request), making its service — for a sync room that loads its
  * journal — and unloads after its idle grace. A room that is unloading finishes first; whoever
- * wants it then gets a freshly loaded one.
+ * wants it then gets a freshly loaded one. At most `maxRooms` rooms are loaded at once: to start
+ * another, the host unloads an idle one, or refuses with `server_full` when none is idle.
  */
 import { LockstepError } from '../errors.js';
 import { errorText } from './logger.js';
@@ -19,6 +20,7 @@ export interface RoomInfo {
 interface Slot {
   readonly room: Room;
   readonly ready: Promise<void>;
+  loaded: boolean;
   unloading: Promise<void> | null;
 }
 
@@ -33,6 +35,8 @@ export class RoomHost {
   constructor(
     private readonly specs: ReadonlyMap<string, ServiceSpec>,
     private readonly settings: Omit<RoomSettings, 'onIdle'>,
+    /** Rooms loaded at once, at most. */
+    private readonly maxRooms = Infinity,
   ) {}
 
   /** Loaded rooms (loading ones included). */
@@ -59,7 +63,14 @@ export class RoomHost {
     const key = `${ref.type}/${ref.id}`;
     for (let i = 0; i < MAX_WAITS; i++) {
       if (this.closed) break;
-      const slot = this.slots.get(key) ?? this.start(key, ref, spec);
+      let slot = this.slots.get(key);
+      if (!slot) {
+        if (this.slots.size >= this.maxRooms) {
+          await this.makeRoom();
+          continue;
+        }
+        slot = this.start(key, ref, spec);
+      }
       if (slot.unloading) {
         await slot.unloading;
         continue;
@@ -70,6 +81,20 @@ export class RoomHost {
       return slot.room;
     }
     throw new LockstepError('closed', this.closed ? 'the server is shutting down' : `room ${key} is busy unloading; retry`);
+  }
+
+  /** Waits for a room to unload (an idle one, unloaded now), or refuses with `server_full`. */
+  private async makeRoom(): Promise<void> {
+    let unloading: Slot | undefined;
+    for (const slot of this.slots.values()) {
+      if (slot.unloading) unloading ??= slot;
+      else if (slot.loaded && slot.room.idle) return this.unload(slot); // the idle room loaded first
+    }
+    if (!unloading) {
+      this.settings.metrics.capacityRefusals++;
+      throw new LockstepError('server_full', `the server has its maximum of ${this.maxRooms} rooms in use; retry later`);
+    }
+    await unloading.unloading;
   }
 
   /** Unloads every room (their services make everything durable) and refuses new ones. */
@@ -94,10 +119,11 @@ export class RoomHost {
     const ready = (async () => {
       room.service = await spec.service(ref, room.ctx);
     })();
-    const slot: Slot = { room, ready, unloading: null };
+    const slot: Slot = { room, ready, loaded: false, unloading: null };
     this.slots.set(key, slot);
     ready.then(
       () => {
+        slot.loaded = true;
         this.settings.metrics.roomsLoaded++;
         this.settings.logger.log('info', 'room.loaded', { room: key });
       },

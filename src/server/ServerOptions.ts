@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SyncLimits } from '../sync/limits.js';
+import type { Identity } from '../sync/SyncServer.js';
 import type { Journal } from './journal/Journal.js';
 import type { Logger } from './logger.js';
 import type { Authenticate } from './http/authenticate.js';
@@ -42,6 +43,15 @@ export interface ServerOptions {
   authorize?: Authorize;
   /** Largest message accepted, in bytes (default 1 MiB). */
   maxPayload?: number;
+  /** Rooms loaded at once; past it an idle room is unloaded, else `server_full` (default 10,000). */
+  maxRooms?: number;
+  /** Open WebSocket connections; past it upgrades are refused with 503 `server_full` (default 10,000). */
+  maxConnections?: number;
+  /**
+   * The part of an identity that resume tokens are bound to (default: its canonical JSON). Give
+   * a stable user id when identities carry fields that change between connections (an expiry).
+   */
+  identityKey?: (identity: Identity) => string;
   /** A client with more bytes than this waiting to be sent is dropped, to resync later (default 8 MiB). */
   maxBufferedBytes?: number;
   /** Milliseconds between heartbeat pings; a peer that misses one is dropped (default 30,000). */

@@ -57,6 +57,8 @@ export interface LockstepServer {
 }
 
 const MiB = 1024 * 1024;
+/** How long a connection may stay silent before its `hello` (limits.helloTimeout). */
+const HELLO_TIMEOUT = 10_000;
 /** How long `close` waits for clients to finish the close handshake before cutting them. */
 const CLOSE_WAIT = 2000;
 
@@ -96,14 +98,15 @@ export function createServer(options: ServerOptions): LockstepServer {
           authorize: options.authorize,
           resumeGrace: options.resumeGrace,
           history: options.history,
-          limits: options.limits,
+          limits: { helloTimeout: HELLO_TIMEOUT, ...options.limits },
+          identityKey: options.identityKey,
           failed: () => void host.unloadRoom(room),
         }),
     });
   }
   if (!specs.size) throw new LockstepError('invalid_args', 'createServer needs at least one room type in `rooms`');
 
-  const host = new RoomHost(specs, { logger, metrics, maxPayload, idleGrace: options.idleGrace ?? 30_000 });
+  const host = new RoomHost(specs, { logger, metrics, maxPayload, idleGrace: options.idleGrace ?? 30_000 }, options.maxRooms ?? 10_000);
   const live = new Map<WebSocket, WsTransport>();
   const chosen = new WeakMap<object, string>();
   const wss = new WebSocketServer({
@@ -139,6 +142,8 @@ export function createServer(options: ServerOptions): LockstepServer {
       authenticate: options.authenticate,
       chosen,
       closing: () => closing !== null,
+      connections: () => live.size,
+      maxConnections: options.maxConnections ?? 10_000,
       transport(ws) {
         const t = new WsTransport(ws, {
           maxBufferedBytes: options.maxBufferedBytes ?? 8 * MiB,

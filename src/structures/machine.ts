@@ -70,7 +70,10 @@ export interface Dispatcher {
 }
 
 /** Where a machine hangs: its parent machine and its segment there, or a dispatcher at the root. */
-export type Owner = { parent: Machine; segment: string } | { dispatcher: Dispatcher } | null;
+export type Owner = { parent: Machine; segment: string } | { dispatcher: Dispatcher } | typeof REMOVED | null;
+
+/** The owner of a machine its container let go of (deleted, replaced, or rebuilt by a rebase). */
+export const REMOVED = Object.freeze({ removed: true as const });
 
 /** The contract of every machine. */
 export interface Machine {
@@ -117,6 +120,12 @@ export function locate(machine: Machine): { path: Path; dispatcher: Dispatcher |
   for (;;) {
     const owner = m.owner;
     if (owner === null) return { path: path.reverse(), dispatcher: null };
+    if ('removed' in owner) {
+      throw new LockstepError(
+        'not_found',
+        'this machine is no longer in its doc (deleted, replaced, or rebuilt when the client rebased): read it from the doc again',
+      );
+    }
     if ('dispatcher' in owner) return { path: path.reverse(), dispatcher: owner.dispatcher };
     path.push(owner.segment);
     m = owner.parent;

@@ -12,12 +12,15 @@ export class Connection {
   /** The session bound by `hello` (owned by the server). */
   session: unknown = null;
   private open = true;
+  private strikes = 0;
 
   constructor(
     readonly transport: Transport,
     private readonly codec: Codec,
     readonly identity: unknown,
     handlers: { message(msg: unknown): void; closed(): void },
+    /** Refused messages in a row after which the connection is closed (default: never). */
+    private readonly maxStrikes = Infinity,
   ) {
     transport.listen({
       message: (frame) => {
@@ -29,7 +32,9 @@ export class Connection {
           this.error(toLockstepError(err));
           return;
         }
+        const strikes = this.strikes;
         handlers.message(msg);
+        if (this.strikes === strikes) this.strikes = 0; // answered without an error: the run is over
       },
       state: (state) => {
         if ((state === 'closed' || state === 'offline') && this.open) {
@@ -50,10 +55,15 @@ export class Connection {
     if (this.open) this.transport.send(frame);
   }
 
-  /** Tells the client its message was refused; the connection stays. */
+  /**
+   * Tells the client its message was refused; the connection stays — unless its last
+   * `maxStrikes` messages were all refused, which no well-behaved client does.
+   */
   error(err: LockstepError): void {
     this.send({ type: 'error', code: err.code, message: err.message });
+    if (++this.strikes >= this.maxStrikes) this.close(1008, 'too many invalid messages');
   }
+
 
   /** Tells the client why, then closes. */
   fail(err: LockstepError): void {

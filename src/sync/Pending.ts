@@ -9,9 +9,11 @@
  * a' = transform(a, B, 'left'); past anything else: B' = invert(old local edit) · B · new one).
  * An entry that no longer applies stays queued with no local effect until the server decides.
  */
+import { jsonEqual } from '../structures/json.js';
 import type { Json, Transition } from '../structures/machine.js';
+import { editOp, textDiff } from '../structures/text/textDiff.js';
 import { textType, type TextOp } from '../structures/text/ot/textType.js';
-import type { Doc, DocApplied } from './Doc.js';
+import type { Doc, DocApplied, DocApplyOptions } from './Doc.js';
 import { pathKey, samePath, TEXT_EDIT, textEditsByPath } from './textRebase.js';
 
 /** One pending transition. */
@@ -28,9 +30,7 @@ export interface PendingEntry {
 }
 
 /** The result of a rebase. */
-export interface Rebased {
-  /** Effects applied to the confirmed state (the server's). */
-  changed: Transition[];
+interface Rebased {
   /** Text edits per path that map the old optimistic state to the new one (for cursors, undo). */
   bridge: Transition[];
   /** The inverse of the server's effects (to undo a confirmed entry exactly). */
@@ -39,20 +39,33 @@ export interface Rebased {
 
 const TRUSTED = { validate: false, origin: 'server' } as const;
 
-function rawTextPath(ts: Transition[]): string[] | null {
-  return ts.length === 1 && (ts[0] as Transition).op.type === TEXT_EDIT ? (ts[0] as Transition).path : null;
+/** A bridge per Text path: an op mapping the old optimistic text to the new one. */
+type Bridges = Map<string, { path: string[]; ops: TextOp }>;
+
+function isText(t: Transition): boolean {
+  return t.op.type === TEXT_EDIT;
 }
 
 function touches(e: PendingEntry, path: string[]): boolean {
-  const hit = (t: Transition): boolean => t.op.type === TEXT_EDIT && samePath(t.path, path);
+  const hit = (t: Transition): boolean => isText(t) && samePath(t.path, path);
   return e.ts.some(hit) || (e.local !== null && e.local.effects.some(hit));
+}
+
+function bridgesOf(ts: readonly Transition[]): Bridges {
+  const out: Bridges = new Map();
+  for (const [key, { path, ops }] of textEditsByPath(ts)) out.set(key, { path, ops });
+  return out;
 }
 
 /** A client's pending queue. */
 export class Pending {
   private entries: PendingEntry[] = [];
 
-  constructor(private readonly doc: Doc) {}
+  constructor(
+    private readonly doc: Doc,
+    /** How to apply the entry at `index` of the queue locally (its guessed author, version, seed). */
+    private readonly contextAt: (index: number) => DocApplyOptions,
+  ) {}
 
   get length(): number {
     return this.entries.length;
@@ -85,10 +98,10 @@ export class Pending {
    */
   add(nextSeq: () => number, ts: Transition[], local: DocApplied): number {
     const last = this.entries[this.entries.length - 1];
-    const path = rawTextPath(ts);
-    if (last && !last.sent && last.local && path) {
-      const lastPath = rawTextPath(last.ts);
-      if (lastPath && samePath(lastPath, path)) {
+    const path = ts.length === 1 && isText(ts[0] as Transition) ? (ts[0] as Transition).path : null;
+    if (last && !last.sent && last.local && path && last.ts.length === 1) {
+      const prev = last.ts[0] as Transition;
+      if (isText(prev) && samePath(prev.path, path)) {
         const ops = textType.compose(last.ts[0]?.op.ops as TextOp, ts[0]?.op.ops as TextOp);
         last.ts = [{ path, op: { type: TEXT_EDIT, ops } }];
         last.original = [...last.original, ...ts];
@@ -102,16 +115,16 @@ export class Pending {
   }
 
   /**
-   * Entries to send now, in order: the unsent ones up to the first raw Text edit whose Text an
-   * entry in flight also edits (the server could not tell how the two relate).
+   * Entries to send now, in order: the unsent ones up to the first that carries a Text edit
+   * whose Text an entry in flight also edits (the server could not tell how the two relate).
    */
   sendable(): PendingEntry[] {
     const out: PendingEntry[] = [];
     for (let i = 0; i < this.entries.length; i++) {
       const e = this.entries[i] as PendingEntry;
       if (e.sent) continue;
-      const path = rawTextPath(e.ts);
-      if (path && this.entries.slice(0, i).some((p) => (p.sent || out.includes(p)) && touches(p, path))) break;
+      const earlier = this.entries.slice(0, i).filter((p) => p.sent || out.includes(p));
+      if (e.ts.some((t) => isText(t) && earlier.some((p) => touches(p, t.path)))) break;
       out.push(e);
     }
     return out;
@@ -127,92 +140,133 @@ export class Pending {
    * `removed` (the entry those effects confirm, or a refused one) leaves the queue.
    */
   rebase(effects: Transition[], removed?: PendingEntry): Rebased {
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i] as PendingEntry;
-      if (e.local) this.doc.applyAll(e.local.inverse, TRUSTED);
-    }
+    this.rollback();
     const server = effects.length ? this.doc.applyAll(effects, TRUSTED) : null;
-    const bridge = textEditsByPath(effects);
-    const broken = new Set<string>();
-    const keep: PendingEntry[] = [];
-    for (const e of this.entries) {
-      const old = e.local;
-      if (e === removed) {
-        this.extend(bridge, broken, old, null);
-        continue;
-      }
-      keep.push(e);
-      const path = rawTextPath(e.ts);
-      const key = path ? pathKey(path) : '';
-      const b = path ? bridge.get(key) : undefined;
-      if (path && broken.has(key)) {
-        e.local = null;
-        continue;
-      }
-      if (path && b && old) {
-        const t = e.ts[0] as Transition;
-        try {
-          const a = t.op.ops as TextOp;
-          const moved = textType.transform(a, b, 'left');
-          e.ts = [{ path, op: { type: TEXT_EDIT, ops: moved } }];
-          e.local = this.reapply(e.ts);
-          if (e.local) bridge.set(key, textType.transform(b, a, 'right'));
-          else this.extend(bridge, broken, old, null);
-        } catch {
-          broken.add(key);
-          e.local = null;
-        }
-        continue;
-      }
-      e.local = this.reapply(e.ts);
-      this.extend(bridge, broken, old, e.local);
-    }
-    this.entries = keep;
-    const out: Transition[] = [];
-    for (const [k, ops] of bridge) {
-      if (!broken.has(k)) out.push({ path: k.startsWith('[') ? (JSON.parse(k) as string[]) : [k], op: { type: TEXT_EDIT, ops } });
-    }
-    return { changed: effects, bridge: out, serverInverse: server?.inverse ?? null };
+    const bridge = this.replay(bridgesOf(effects), new Set(removed ? [removed] : []));
+    return { bridge, serverInverse: server?.inverse ?? null };
   }
 
   /**
    * Restarts from a snapshot: rolls back every entry, drops `processed` (the server has them),
-   * loads the snapshot and re-applies the rest as they are. Returns nothing to transform.
+   * loads the snapshot and re-applies the rest, their Text edits carried over by a diff of
+   * each Text before and after. Returns the bridge (old optimistic state → new).
    */
   reset(snapshot: Json, processed: PendingEntry[]): Transition[] {
+    this.rollback();
+    const paths = new Map<string, string[]>();
+    for (const e of this.entries) for (const t of e.ts) if (isText(t)) paths.set(pathKey(t.path), t.path);
+    const before = new Map<string, string>();
+    for (const [k, p] of paths) {
+      const text = this.textAt(p);
+      if (text !== undefined) before.set(k, text);
+    }
+    this.doc.reset(snapshot);
+    const bridge: Bridges = new Map();
+    for (const [k, old] of before) {
+      const now = this.textAt(paths.get(k) as string[]);
+      if (now !== undefined) bridge.set(k, { path: paths.get(k) as string[], ops: editOp(textDiff(old, now)) });
+    }
+    return this.replay(bridge, new Set(processed));
+  }
+
+  private textAt(path: string[]): string | undefined {
+    try {
+      const m = this.doc.machineAt(path);
+      return m.kind === 'text' ? (m.toJSON() as string) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Rolls back every entry's local effect, newest first. */
+  private rollback(): void {
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i] as PendingEntry;
       if (e.local) this.doc.applyAll(e.local.inverse, TRUSTED);
     }
-    this.entries = this.entries.filter((e) => !processed.includes(e));
-    this.doc.reset(snapshot);
-    for (const e of this.entries) e.local = this.reapply(e.ts);
-    return [];
   }
 
-  private reapply(ts: Transition[]): DocApplied | null {
+  /**
+   * Re-applies the entries on the new confirmed state, leaving out `removed`; Text edits they
+   * carry are transformed over `bridge`, which is moved past each entry. Returns the final
+   * bridge as Text edits.
+   */
+  private replay(bridge: Bridges, removed: Set<PendingEntry>): Transition[] {
+    const broken = new Set<string>();
+    const keep: PendingEntry[] = [];
+    for (const e of this.entries) {
+      const old = e.local;
+      if (removed.has(e)) {
+        this.extend(bridge, broken, old, null, new Set());
+        continue;
+      }
+      keep.push(e);
+      const carried = new Set<string>();
+      const before = new Map(bridge);
+      let ok = old !== null;
+      if (ok) {
+        e.ts = e.ts.map((t) => {
+          if (!isText(t)) return t;
+          const key = pathKey(t.path);
+          carried.add(key);
+          const b = bridge.get(key);
+          if (!b || broken.has(key)) return t;
+          try {
+            const a = t.op.ops as TextOp;
+            bridge.set(key, { path: b.path, ops: textType.transform(b.ops, a, 'right') });
+            return { path: t.path, op: { type: TEXT_EDIT, ops: textType.transform(a, b.ops, 'left') } };
+          } catch {
+            broken.add(key);
+            ok = false;
+            return t;
+          }
+        });
+      }
+      e.local = this.reapply(e.ts, keep.length - 1);
+      if (!e.local) {
+        // It no longer applies here: the bridges go back to before it, past its old effect.
+        for (const k of carried) {
+          const b = before.get(k);
+          if (b) bridge.set(k, b);
+          else bridge.delete(k);
+        }
+        this.extend(bridge, broken, old, null, new Set());
+        continue;
+      }
+      this.extend(bridge, broken, old, e.local, carried);
+    }
+    this.entries = keep;
+    const out: Transition[] = [];
+    for (const [k, { path, ops }] of bridge) if (!broken.has(k)) out.push({ path, op: { type: TEXT_EDIT, ops } });
+    return out;
+  }
+
+  private reapply(ts: Transition[], index: number): DocApplied | null {
     try {
-      return this.doc.applyAll(ts, { origin: 'local' });
+      return this.doc.applyAll(ts, this.contextAt(index));
     } catch {
       return null;
     }
   }
 
-  /** Moves the bridges past an entry whose Text effects went from `old` to `now`. */
-  private extend(bridge: Map<string, TextOp>, broken: Set<string>, old: DocApplied | null, now: DocApplied | null): void {
-    const before = old ? textEditsByPath(old.effects) : new Map<string, TextOp>();
-    const after = now ? textEditsByPath(now.effects) : new Map<string, TextOp>();
+  /**
+   * Moves the bridges past an entry whose Text effects went from `old` to `now`, except on
+   * the paths in `carried` (its own Text edits, already moved past by transforming).
+   */
+  private extend(bridge: Bridges, broken: Set<string>, old: DocApplied | null, now: DocApplied | null, carried: Set<string>): void {
+    const before = old ? textEditsByPath(old.effects) : new Map<string, { path: string[]; ops: TextOp }>();
+    const after = now ? textEditsByPath(now.effects) : new Map<string, { path: string[]; ops: TextOp }>();
     for (const key of new Set([...before.keys(), ...after.keys()])) {
-      if (broken.has(key)) continue;
+      if (broken.has(key) || carried.has(key)) continue;
       const o = before.get(key);
       const n = after.get(key);
       const b = bridge.get(key);
-      if (!b && o && n && JSON.stringify(o) === JSON.stringify(n)) continue;
+      if (!b && o && n && jsonEqual(o.ops, n.ops)) continue;
       try {
-        let next: TextOp = o ? textType.invert(o) : [];
-        if (b) next = textType.compose(next, b);
-        if (n) next = textType.compose(next, n);
-        bridge.set(key, next);
+        let next: TextOp = o ? textType.invert(o.ops) : [];
+        if (b) next = textType.compose(next, b.ops);
+        if (n) next = textType.compose(next, n.ops);
+        bridge.set(key, { path: (o ?? n)?.path as string[], ops: next });
       } catch {
         broken.add(key);
       }

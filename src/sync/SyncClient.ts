@@ -11,10 +11,11 @@ import type { Json, Transition } from '../structures/machine.js';
 import type { Transport, TransportState } from '../transport/Transport.js';
 import { realClock, type Clock } from './Clock.js';
 import { jsonCodec, type Codec } from './codec.js';
-import { Doc } from './Doc.js';
+import { Doc, type DocApplyOptions } from './Doc.js';
 import { Emitter } from './Emitter.js';
 import { Pending, type PendingEntry } from './Pending.js';
 import { Presence } from './Presence.js';
+import { transitionSeed } from './random.js';
 import { PROTOCOL_VERSION, type ApplyMessage, type RejectMessage, type ServerMessage, type WelcomeMessage } from './protocol.js';
 import { TextCursor } from './TextCursor.js';
 import { UndoStack } from './UndoStack.js';
@@ -67,6 +68,10 @@ export class SyncClient<T extends object = object> {
   private waiters: Array<() => void> = [];
   private readonly cursors = new Set<TextCursor>();
   private readonly maxBytes: number;
+  private welcomed = false;
+  private roomSeed = 0;
+  private rebasing = false;
+  private deferred: Transition[][] = [];
 
   constructor(
     Root: new () => T,
@@ -76,7 +81,7 @@ export class SyncClient<T extends object = object> {
     this.codec = options.codec ?? jsonCodec;
     this.maxBytes = options.maxMessageBytes ?? 1024 * 1024;
     this.doc = new Doc(Root);
-    this.pending = new Pending(this.doc);
+    this.pending = new Pending(this.doc, (i) => this.contextAt(i));
     this.undoStack = new UndoStack(options.undoLimit ?? 100);
     this.presence = new Presence(
       options.clock ?? realClock,
@@ -168,6 +173,16 @@ export class SyncClient<T extends object = object> {
     this.setStatus('closed');
   }
 
+  /**
+   * The context a local transition gets: applied as the server will most likely apply it — by
+   * this client, at the version after everything pending, with that version's seed — so a
+   * `call` drawing random ids usually guesses the server's result exactly.
+   */
+  private contextAt(index: number): DocApplyOptions {
+    const version = this.confirmed + index + 1;
+    return { clientId: this.id ?? 'local', version, seed: transitionSeed(this.roomSeed, version), origin: 'local' };
+  }
+
   private step(kind: 'undo' | 'redo'): boolean {
     for (;;) {
       const entry = this.undoStack.pop(kind);
@@ -184,7 +199,11 @@ export class SyncClient<T extends object = object> {
 
   /** Applies a local change optimistically and queues it for the server. */
   private local(ts: Transition[], kind: 'do' | 'undo' | 'redo'): void {
-    const res = this.doc.applyAll(ts, { clientId: this.id ?? 'local', version: this.confirmed + 1, origin: 'local' });
+    if (this.rebasing) {
+      this.deferred.push(ts);
+      return;
+    }
+    const res = this.doc.applyAll(ts, this.contextAt(this.pending.length));
     const owner = this.pending.add(() => ++this.seqNo, ts, res);
     this.afterChange(res.effects, true, res.effects);
     this.undoStack.record(kind, owner, res.inverse);
@@ -210,6 +229,7 @@ export class SyncClient<T extends object = object> {
       e.sent = true;
       if (this.transport.state === 'open') this.transport.send(frame);
     }
+    this.settle();
   }
 
   private send(msg: object): void {
@@ -217,6 +237,7 @@ export class SyncClient<T extends object = object> {
   }
 
   private onTransport(state: TransportState): void {
+    this.welcomed = false;
     if (state === 'open') {
       this.setStatus('syncing');
       const resume = this.id ? { clientId: this.id, token: this.token, version: this.confirmed } : undefined;
@@ -248,9 +269,10 @@ export class SyncClient<T extends object = object> {
       case 'welcome':
         return this.welcome(msg);
       case 'apply':
-        return this.apply(msg);
+        // Before the welcome of this connection, commits are covered by the welcome itself.
+        return this.welcomed ? this.apply(msg) : undefined;
       case 'reject':
-        return this.reject(msg);
+        return this.welcomed ? this.reject(msg) : undefined;
       case 'presence':
         if (msg.clientId && msg.clientId !== this.id) this.presence.update(msg.clientId, msg.data);
         return;
@@ -263,6 +285,8 @@ export class SyncClient<T extends object = object> {
   }
 
   private welcome(msg: WelcomeMessage): void {
+    this.welcomed = true;
+    if (typeof msg.seed === 'number') this.roomSeed = msg.seed;
     this.id = msg.clientId;
     this.token = msg.token;
     const refused = new Map(msg.rejected.map((r) => [r.seq, r]));
@@ -272,12 +296,13 @@ export class SyncClient<T extends object = object> {
       // What the server processed but did not commit while we were away was refused.
       for (const e of this.pending.upTo(msg.lastSeq)) this.drop(e, refused.get(e.seq) ?? unknown);
     } else if (msg.snapshot !== undefined) {
-      // Too far behind to catch up: start again from the snapshot, keeping what the server has not seen.
+      // Too far behind to catch up: start again from the snapshot, keeping what the server has
+      // not seen (its Text edits carried over by a diff of each Text).
       const processed = this.pending.upTo(msg.lastSeq);
-      const changed = this.pending.reset(msg.snapshot, processed);
+      const bridge = this.guarded(() => this.pending.reset(msg.snapshot as Json, processed));
       this.undoStack.clear();
-      for (const c of this.cursors) c.reset();
-      this.afterChange(changed, false, []);
+      for (const c of this.cursors) c.transform(bridge);
+      this.events.emit('change', { effects: [], local: false });
       for (const e of processed) {
         const r = refused.get(e.seq);
         if (r) this.events.emit('rejected', { transitions: e.original, code: r.code, message: r.message, seq: e.seq });
@@ -316,10 +341,11 @@ export class SyncClient<T extends object = object> {
       return;
     }
     const entry = own ? this.pending.find(msg.seq as number) : undefined;
-    const res = this.pending.rebase(msg.effects, entry);
+    const res = this.guarded(() => this.pending.rebase(msg.effects, entry));
     this.confirmed = msg.version;
+    this.afterChange(msg.effects, false, res.bridge);
+    // The server's inverse undoes what it actually did; it holds from the state reached now.
     if (entry && res.serverInverse) this.undoStack.replace(entry.seq, res.serverInverse);
-    this.afterChange(res.changed, false, res.bridge);
     this.flush();
     this.settle();
   }
@@ -334,10 +360,33 @@ export class SyncClient<T extends object = object> {
 
   /** Rolls back an entry the server refused and tells the app. */
   private drop(entry: PendingEntry, err: { code: string; message: string }): void {
-    const res = this.pending.rebase([], entry);
+    const res = this.guarded(() => this.pending.rebase([], entry));
     this.undoStack.remove(entry.seq);
-    this.afterChange(res.changed, false, res.bridge);
+    this.afterChange(entry.local?.inverse ?? [], false, res.bridge);
     this.events.emit('rejected', { transitions: entry.original, code: err.code, message: err.message, seq: entry.seq });
+  }
+
+  /**
+   * Runs a rebase. Changes the app makes meanwhile (from a Doc listener) wait until it is done,
+   * so they apply on top of the rebased state rather than in the middle of it.
+   */
+  private guarded<R>(fn: () => R): R {
+    this.rebasing = true;
+    try {
+      return fn();
+    } finally {
+      this.rebasing = false;
+      const later = this.deferred;
+      this.deferred = [];
+      for (const ts of later) {
+        try {
+          this.local(ts, 'do');
+        } catch (err) {
+          const e = toLockstepError(err);
+          this.events.emit('rejected', { transitions: ts, code: e.code, message: e.message });
+        }
+      }
+    }
   }
 
   private settle(): void {

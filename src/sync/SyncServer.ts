@@ -4,26 +4,27 @@
  * Transport-agnostic: it talks to `Transport`s through a codec. See docs/PROTOCOL.md.
  */
 import { LockstepError, toLockstepError } from '../errors.js';
-import { jsonEqual } from '../structures/json.js';
+import { jsonEqual, toJsonValue } from '../structures/json.js';
 import type { Json, Transition } from '../structures/machine.js';
-import type { Transport } from '../transport/Transport.js';
+import type { Frame, Transport } from '../transport/Transport.js';
 import { realClock, type Clock } from './Clock.js';
 import { jsonCodec, type Codec } from './codec.js';
 import { Doc } from './Doc.js';
 import { Connection } from './Connection.js';
+import { DedupTable } from './DedupTable.js';
 import { History } from './History.js';
 import {
   PROTOCOL_VERSION,
   validateClientMessage,
   type Committed,
   type HelloMessage,
-  type ServerMessage,
   type SubmitMessage,
 } from './protocol.js';
 import { DEFAULT_LIMITS, sizeDelta, TokenBucket, type SyncLimits } from './limits.js';
+import { randomSeed, transitionSeed } from './random.js';
 import { isTextEdit, replacesAncestor, samePath, transformOver } from './textRebase.js';
-import { memoryTokens, type TokenIssuer } from './tokens.js';
-import { nextTimerOf, rootTransitions, type Timer } from './rootHooks.js';
+import { defaultIdentityKey, memoryTokens, tokenSubject, type TokenIssuer } from './tokens.js';
+import { isServerOnly, nextTimerOf, rootTransitions, type Timer } from './rootHooks.js';
 
 /** Who a connection is, as the host's `authenticate` hook decided (opaque to the sync layer). */
 export type Identity = unknown;
@@ -47,10 +48,15 @@ export interface SyncServerOptions {
   persist?: (committed: Committed) => void | Promise<void>;
   /** Called when `persist` fails: the room can no longer acknowledge anything. */
   onPersistError?: (err: unknown) => void;
-  /** Seed of `ctx.random()` (mixed with each version). */
+  /** Seed of `ctx.random()`, mixed with each version (default: random); clients learn it. */
   seed?: number;
   /** Resume tokens (default: random, in memory). */
   tokens?: TokenIssuer;
+  /**
+   * The part of an identity a resume token is bound to (default {@link defaultIdentityKey}: its
+   * canonical JSON). A token only resumes a session for a connection with the same key.
+   */
+  identityKey?: (identity: Identity) => string;
   /** Rates and sizes (docs/SECURITY.md); unset fields keep their defaults. */
   limits?: Partial<SyncLimits>;
   /** Start from this state instead of the root class's initial one. */
@@ -83,12 +89,15 @@ const REJECTS_KEPT = 64;
 /** The authority for one room. */
 export class SyncServer<T extends object = object> {
   readonly doc: Doc<T>;
+  private readonly seed: number;
   private versionNo: number;
   private readonly clock: Clock;
   private readonly codec: Codec;
   private readonly history: History;
   private readonly sessions = new Map<string, Session>();
-  private readonly lastSeqs = new Map<string, number>();
+  private readonly dedup: DedupTable;
+  /** Connections that have not said hello yet, with the timer that closes them. */
+  private readonly greeting = new Map<Connection, unknown>();
   private readonly conns = new Set<Connection>();
   private readonly outbox: Outgoing[] = [];
   private readonly tokens: TokenIssuer;
@@ -106,17 +115,18 @@ export class SyncServer<T extends object = object> {
     private readonly options: SyncServerOptions = {},
   ) {
     this.clock = options.clock ?? realClock;
+    this.seed = options.seed ?? randomSeed();
     this.codec = options.codec ?? jsonCodec;
     this.tokens = options.tokens ?? memoryTokens();
     const r = options.restore;
     this.doc = r ? Doc.load(Root, r.snapshot) : new Doc(Root);
     this.versionNo = r?.version ?? 0;
-    for (const [id, seq] of Object.entries(r?.lastSeqs ?? {})) this.lastSeqs.set(id, seq);
-    const recent = r?.history ?? [];
-    this.history = new History(options.history ?? 10_000, this.versionNo - recent.length);
-    for (const c of recent) this.history.push(c);
-    this.hooks = rootTransitions(this.doc.state);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.dedup = new DedupTable(this.limits.dedupEntries, r?.lastSeqs);
+    const recent = r?.history ?? [];
+    this.history = new History(options.history ?? 10_000, this.versionNo - recent.length, this.limits.historyBytes);
+    for (const c of recent) this.history.push(c, JSON.stringify(c).length);
+    this.hooks = rootTransitions(this.doc.state);
     this.size = JSON.stringify(this.doc.snapshot()).length;
     this.doc.setDispatcher((t) => void this.dispatch([t]));
     this.scheduleTimer();
@@ -134,7 +144,7 @@ export class SyncServer<T extends object = object> {
 
   /** The highest seq processed per client (the dedup table; persist it with snapshots). */
   dedupTable(): Record<string, number> {
-    return Object.fromEntries(this.lastSeqs);
+    return this.dedup.toJSON();
   }
 
   /** Serves one connection; `identity` comes from the host's authentication. */
@@ -142,9 +152,19 @@ export class SyncServer<T extends object = object> {
     const conn = new Connection(transport, this.codec, identity, {
       message: (msg) => this.onMessage(conn, msg),
       closed: () => this.onClosed(conn),
-    });
+    }, this.limits.strikes);
     this.conns.add(conn);
-    if (this.closed || this.failed) conn.fail(new LockstepError('closed', 'the room is closed'));
+    if (this.closed || this.failed) {
+      conn.fail(new LockstepError('closed', 'the room is closed'));
+      return conn;
+    }
+    const ms = this.limits.helloTimeout;
+    if (!Number.isFinite(ms)) return conn;
+    const timer = this.clock.setTimeout(() => {
+      this.greeting.delete(conn);
+      if (!conn.session) conn.fail(new LockstepError('invalid_message', `no hello within ${ms} ms`));
+    }, ms);
+    this.greeting.set(conn, timer);
     return conn;
   }
 
@@ -160,11 +180,13 @@ export class SyncServer<T extends object = object> {
     if (this.timer) this.clock.clearTimeout(this.timer.handle);
     this.timer = null;
     for (const s of this.sessions.values()) if (s.grace) this.clock.clearTimeout(s.grace);
+    for (const t of this.greeting.values()) this.clock.clearTimeout(t);
+    this.greeting.clear();
     for (const c of [...this.conns]) c.close(1001, 'room closed');
   }
 
   private ctx(clientId: string, version: number) {
-    const seed = ((this.options.seed ?? 0x9e3779b9) ^ Math.imul(version, 2654435761)) >>> 0;
+    const seed = transitionSeed(this.seed, version);
     return { clientId, version, time: this.clock.now(), seed, origin: clientId, validate: true };
   }
 
@@ -181,15 +203,17 @@ export class SyncServer<T extends object = object> {
     const session = conn.session as Session | null;
     if (!session) return conn.error(new LockstepError('invalid_message', 'say hello first'));
     if (msg.type === 'submit') return this.submit(session, msg);
+    let data: Json;
     try {
       this.throttle(session, session.presences, 'presence updates');
-      if (JSON.stringify(msg.data).length > this.limits.presenceBytes) {
+      data = toJsonValue(msg.data, 'presence'); // plain JSON, nested at most 64 deep
+      if (JSON.stringify(data).length > this.limits.presenceBytes) {
         throw new LockstepError('too_large', `presence is limited to ${this.limits.presenceBytes} characters of JSON`);
       }
     } catch (err) {
       return conn.error(toLockstepError(err));
     }
-    this.setPresence(session, msg.data);
+    this.setPresence(session, data);
   }
 
   /** Takes a token or refuses with `rate_limited`; a client that keeps at it is disconnected. */
@@ -209,19 +233,36 @@ export class SyncServer<T extends object = object> {
       conn.fail(new LockstepError('unsupported_version', `this server speaks protocol v${PROTOCOL_VERSION}, not v${msg.v}`));
       return;
     }
-    if (!conn.session && this.liveSessions() >= this.limits.clients) {
+    const resume = msg.resume;
+    const identityKey = (this.options.identityKey ?? defaultIdentityKey)(conn.identity);
+    const verified = !!resume && this.tokens.verify(tokenSubject(resume.clientId, identityKey), resume.token);
+    const current = conn.session as Session | null;
+    if (current) {
+      // A client that saw a gap asks again on its connection: only as itself (a connection
+      // serves one session), and each time costs a submit token.
+      try {
+        if (!verified || resume?.clientId !== current.clientId) {
+          throw new LockstepError('invalid_message', 'this connection already has a session: resume it, or reconnect to start another');
+        }
+        this.throttle(current, current.submits, 'hellos');
+      } catch (err) {
+        return conn.error(toLockstepError(err));
+      }
+    } else if (this.liveSessions() >= this.limits.clients) {
       conn.fail(new LockstepError('room_full', `the room has its maximum of ${this.limits.clients} clients`));
       return;
     }
-    const resume = msg.resume;
+    const greeting = this.greeting.get(conn);
+    if (greeting !== undefined) this.clock.clearTimeout(greeting);
+    this.greeting.delete(conn);
     let session: Session | undefined;
     let resumed = false;
     let isNew = true;
-    if (resume && this.tokens.verify(resume.clientId, resume.token)) {
+    if (resume && verified) {
       // A known client: its session, or (after its grace ran out, or a restart) a new one
       // with the same id, so its dedup state still holds and resends apply exactly once.
       session = this.sessions.get(resume.clientId);
-      isNew = !session && !this.lastSeqs.has(resume.clientId);
+      isNew = !session && !this.dedup.has(resume.clientId);
       session ??= this.newSession(resume.clientId, conn.identity);
       resumed = true;
     }
@@ -230,6 +271,7 @@ export class SyncServer<T extends object = object> {
     if (session.grace) this.clock.clearTimeout(session.grace);
     session.grace = null;
     session.conn = conn;
+    session.identity = conn.identity; // what authorizes its changes: this connection's authentication
     conn.session = session;
     const s = session;
     const from = resumed && resume ? resume.version : -1;
@@ -240,8 +282,9 @@ export class SyncServer<T extends object = object> {
         type: 'welcome',
         v: PROTOCOL_VERSION,
         clientId: s.clientId,
-        token: this.tokens.issue(s.clientId),
+        token: this.tokens.issue(tokenSubject(s.clientId, identityKey)),
         version: this.versionNo,
+        seed: this.seed,
         resumed,
         ...(missed ? { missed } : { snapshot: this.doc.snapshot() }),
         lastSeq: s.lastSeq,
@@ -259,13 +302,14 @@ export class SyncServer<T extends object = object> {
   }
 
   private newSession(clientId: string, identity: Identity): Session {
-    // Every client ever seen is in the dedup table (persisted with snapshots), so one that
-    // resumes after a restart is known and not joined twice.
-    if (!this.lastSeqs.has(clientId)) this.lastSeqs.set(clientId, 0);
+    // Every client seen (within the table's bound) is in the dedup table (persisted with
+    // snapshots), so one that resumes after a restart is known and not joined twice.
+    const lastSeq = this.dedup.get(clientId) ?? 0;
+    this.dedup.touch(clientId, lastSeq, this.inUse);
     const s: Session = {
       clientId,
       identity,
-      lastSeq: this.lastSeqs.get(clientId) ?? 0,
+      lastSeq,
       rejected: [],
       conn: null,
       presence: undefined,
@@ -282,14 +326,14 @@ export class SyncServer<T extends object = object> {
     let id: string;
     do {
       id = `c${(this.nextClient++).toString(36)}${Math.floor(Math.random() * 2 ** 40).toString(36)}`;
-    } while (this.sessions.has(id) || this.lastSeqs.has(id));
+    } while (this.sessions.has(id) || this.dedup.has(id));
     return id;
   }
 
   private submit(s: Session, msg: SubmitMessage): void {
     if (msg.seq <= s.lastSeq) return; // a resend of something already processed
     s.lastSeq = msg.seq;
-    this.lastSeqs.set(s.clientId, msg.seq);
+    this.dedup.touch(s.clientId, msg.seq, this.inUse);
     try {
       this.throttle(s, s.submits, 'submits');
       if (this.failed) throw new LockstepError('closed', 'the room can no longer persist changes');
@@ -298,6 +342,7 @@ export class SyncServer<T extends object = object> {
       }
       const ts = this.rebaseText(msg.transitions, msg.base);
       for (const t of ts) {
+        if (isServerOnly(t)) throw new LockstepError('forbidden', `${String(t.op.method)} is called by the server only`);
         if (this.options.authorize && this.options.authorize(s.identity, t) === false) {
           throw new LockstepError('forbidden', `not allowed to change /${t.path.join('/')}`);
         }
@@ -346,7 +391,8 @@ export class SyncServer<T extends object = object> {
   private commit(effects: Transition[], origin: string, seq: number | undefined): Committed {
     const committed: Committed = { version: ++this.versionNo, effects, origin };
     if (seq !== undefined) committed.seq = seq;
-    this.history.push(committed);
+    const frame = this.codec.encode({ type: 'apply', ...committed });
+    this.history.push(committed, typeof frame === 'string' ? frame.length : frame.byteLength);
     let persisted: void | Promise<void> = undefined;
     try {
       persisted = this.options.persist?.(committed);
@@ -355,7 +401,7 @@ export class SyncServer<T extends object = object> {
     }
     const out: Outgoing = {
       ready: !(persisted instanceof Promise),
-      send: () => this.broadcast({ type: 'apply', ...committed }),
+      send: () => this.broadcast(frame),
     };
     this.outbox.push(out);
     if (persisted instanceof Promise) {
@@ -386,12 +432,19 @@ export class SyncServer<T extends object = object> {
   private drain(): void {
     if (this.failed) return;
     let n = 0;
-    while (n < this.outbox.length && (this.outbox[n] as Outgoing).ready) (this.outbox[n++] as Outgoing).send();
+    while (n < this.outbox.length && (this.outbox[n] as Outgoing).ready) {
+      const out = this.outbox[n++] as Outgoing;
+      try {
+        out.send();
+      } catch {
+        // A message that cannot be encoded or sent must never wedge the room's outbox; a
+        // client that misses an apply sees the gap and asks again.
+      }
+    }
     if (n) this.outbox.splice(0, n);
   }
 
-  private broadcast(msg: ServerMessage): void {
-    const frame = this.codec.encode(msg);
+  private broadcast(frame: Frame): void {
     for (const c of this.conns) if (c.session) c.sendFrame(frame);
   }
 
@@ -412,8 +465,18 @@ export class SyncServer<T extends object = object> {
 
   private onClosed(conn: Connection): void {
     this.conns.delete(conn);
+    const greeting = this.greeting.get(conn);
+    if (greeting !== undefined) this.clock.clearTimeout(greeting);
+    this.greeting.delete(conn);
     const s = conn.session as Session | null;
-    if (!s || s.conn !== conn) return;
+    if (s && s.conn === conn) this.detach(s);
+  }
+
+  /** Whether a client id has a session (its dedup entry must be kept). */
+  private readonly inUse = (clientId: string): boolean => this.sessions.has(clientId);
+
+  /** A session loses its connection: presence cleared, kept for `resumeGrace` to be resumed. */
+  private detach(s: Session): void {
     s.conn = null;
     if (s.presence !== undefined) this.setPresence(s, null);
     if (this.closed) return;

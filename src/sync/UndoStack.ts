@@ -5,8 +5,7 @@
  * any state (ids, keys); one that no longer applies is skipped and reported by the client.
  */
 import type { Transition } from '../structures/machine.js';
-import { textType, type TextOp } from '../structures/text/ot/textType.js';
-import { samePath, TEXT_EDIT } from './textRebase.js';
+import { TEXT_EDIT, transformOver } from './textRebase.js';
 
 interface Step {
   /** The pending entry (seq) that made it, so a refusal can remove it. */
@@ -51,14 +50,7 @@ export class UndoStack {
     const step = (kind === 'undo' ? this.undos : this.redos).pop();
     if (!step) return undefined;
     let inverse = step.inverse;
-    for (let i = step.at - this.logStart; i < this.log.length; i++) {
-      const e = this.log[i] as Transition;
-      inverse = inverse.map((t) =>
-        t.op.type === TEXT_EDIT && samePath(t.path, e.path)
-          ? { path: t.path, op: { type: TEXT_EDIT, ops: textType.transform(t.op.ops as TextOp, e.op.ops as TextOp, 'left') } }
-          : t,
-      );
-    }
+    for (let i = step.at - this.logStart; i < this.log.length; i++) inverse = transformOver(inverse, this.log[i] as Transition);
     return { inverse };
   }
 
@@ -81,9 +73,18 @@ export class UndoStack {
     }
   }
 
-  /** Replaces the inverse of the steps of `seq` (the server's effects differed from ours). */
+  /**
+   * Replaces the inverse of the steps of `seq` (the server's effects differed from ours); the
+   * new inverse holds from the current state on.
+   */
   replace(seq: number, inverse: Transition[]): void {
-    for (const s of [...this.undos, ...this.redos]) if (s.seq === seq) s.inverse = inverse;
+    const at = this.logStart + this.log.length;
+    for (const s of [...this.undos, ...this.redos]) {
+      if (s.seq === seq) {
+        s.inverse = inverse;
+        s.at = at;
+      }
+    }
   }
 
   /** Removes the steps of `seq` (the server refused it: it never happened). */

@@ -1,7 +1,8 @@
 /**
  * Limits a SyncServer enforces on each client and on the room (docs/SECURITY.md): token-bucket
- * rates for submits and presence, presence size, connected clients, and an estimate of the
- * room's snapshot size that a change may not push past.
+ * rates for submits and presence, presence size, connected clients, an estimate of the room's
+ * snapshot size that a change may not push past, and bounds on what the room remembers (its
+ * history, its dedup table) and on how long a connection may stay silent before `hello`.
  */
 import type { Transition } from '../structures/machine.js';
 import type { TextOp } from '../structures/text/ot/textType.js';
@@ -23,8 +24,17 @@ export interface SyncLimits {
   snapshotBytes: number;
   /** Clients connected at once. */
   clients: number;
-  /** Messages over a rate in a row before the connection is closed. */
+  /** Messages over a rate (or refused as invalid) in a row before the connection is closed. */
   strikes: number;
+  /**
+   * Milliseconds a connection may take to say `hello` before it is closed (default: no limit in
+   * a bare SyncServer, whose transports may be simulated; the Node server sets 10,000).
+   */
+  helloTimeout: number;
+  /** Size of the committed history kept for catch-up, in bytes of encoded `apply` frames. */
+  historyBytes: number;
+  /** Clients remembered in the dedup table; past it, the least recently active are forgotten. */
+  dedupEntries: number;
 }
 
 /** The defaults: generous for people, tight for scripts. */
@@ -37,6 +47,9 @@ export const DEFAULT_LIMITS: SyncLimits = {
   snapshotBytes: 16 * 1024 * 1024,
   clients: 1000,
   strikes: 50,
+  helloTimeout: Infinity,
+  historyBytes: 8 * 1024 * 1024,
+  dedupEntries: 10_000,
 };
 
 /** A token bucket: `take()` is false when the rate is exceeded. */

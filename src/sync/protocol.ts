@@ -56,6 +56,8 @@ export interface WelcomeMessage {
   clientId: string;
   token: string;
   version: number;
+  /** The room's seed: `ctx.random()` of the transition at version v is seeded with `transitionSeed(seed, v)`. */
+  seed: number;
   /** Whether the server resumed the session the client asked for. */
   resumed: boolean;
   /** The full state when the client cannot catch up from `missed`. */

@@ -2,7 +2,7 @@
  * What a root state machine may expose to its server: `onJoin(clientId)` / `onLeave(clientId)`
  * transitions and `nextTimer()`, a transition the server fires at a time with no user input.
  */
-import { machineOf, type Json } from '../structures/machine.js';
+import { machineOf, type Json, type Transition } from '../structures/machine.js';
 import { StructNode } from '../decorators/StructNode.js';
 
 /** A timer a root asks for: call the transition `call` with `args` at time `at` (ms). */
@@ -26,4 +26,13 @@ export function nextTimerOf(state: object): Timer | null {
   const t = fn.call(state);
   if (!t || typeof t.at !== 'number' || !Number.isFinite(t.at) || typeof t.call !== 'string') return null;
   return t;
+}
+
+/**
+ * True for a transition only the server may make: a call of the root's `onJoin` or `onLeave`,
+ * whose argument names a client — a client submitting it would act for another client.
+ */
+export function isServerOnly(t: Transition): boolean {
+  const method = (t.op as { method?: unknown }).method;
+  return t.path.length === 0 && t.op.type === 'call' && (method === 'onJoin' || method === 'onLeave');
 }

@@ -11,7 +11,7 @@ export const TEXT_EDIT = 'text/edit';
 
 /** A Map key for a path. */
 export function pathKey(path: readonly string[]): string {
-  return path.length === 1 ? (path[0] as string) : JSON.stringify(path);
+  return JSON.stringify(path);
 }
 
 /** True when `t` is a Text edit. */
@@ -19,15 +19,15 @@ export function isTextEdit(t: Transition): boolean {
   return t.op.type === TEXT_EDIT;
 }
 
-/** The Text edits in `ts`, composed per path. */
-export function textEditsByPath(ts: readonly Transition[]): Map<string, TextOp> {
-  const out = new Map<string, TextOp>();
+/** The Text edits in `ts`, composed per path (keyed by {@link pathKey}). */
+export function textEditsByPath(ts: readonly Transition[]): Map<string, { path: string[]; ops: TextOp }> {
+  const out = new Map<string, { path: string[]; ops: TextOp }>();
   for (const t of ts) {
     if (t.op.type !== TEXT_EDIT) continue;
     const k = pathKey(t.path);
     const prev = out.get(k);
     const ops = t.op.ops as TextOp;
-    out.set(k, prev ? textType.compose(prev, ops) : ops);
+    out.set(k, { path: t.path, ops: prev ? textType.compose(prev.ops, ops) : ops });
   }
   return out;
 }

@@ -28,3 +28,25 @@ export function memoryTokens(random: () => number = Math.random): TokenIssuer {
     },
   };
 }
+
+/**
+ * The part of an identity a resume token is bound to: `''` for no identity (`undefined` or
+ * `null`), else its JSON with object keys sorted, so the same user authenticated again gets
+ * the same key. A token issued to one identity does not resume the session for another.
+ */
+export function defaultIdentityKey(identity: unknown): string {
+  if (identity === undefined || identity === null) return '';
+  return JSON.stringify(identity, (_key, value: unknown) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      Object.defineProperty(sorted, k, { value: (value as Record<string, unknown>)[k], enumerable: true });
+    }
+    return sorted;
+  });
+}
+
+/** What a resume token signs: the client id, and the identity key when there is one. */
+export function tokenSubject(clientId: string, identityKey: string): string {
+  return identityKey === '' ? clientId : JSON.stringify([clientId, identityKey]);
+}

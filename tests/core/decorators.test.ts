@@ -609,9 +609,9 @@ describe('detached instances (not in a Doc)', () => {
     expect(box.todos.get('a')!.done.value).toBe(true);
     const item = box.todos.get('a')!;
     box.todos.delete('a');
-    // A removed item is detached itself; it still works on its own.
-    item.toggle();
-    expect(item.done.value).toBe(false);
+    // A removed item is gone: writing through a stale reference is refused, never lost quietly.
+    expect(() => item.toggle()).toThrow(/no longer in its doc/);
+    expect(item.done.value).toBe(true);
   });
 });
 

@@ -39,6 +39,13 @@ export class Room {
     this.map.set(id, v);
   }
 
+  /** Appends '!' to the text and a random number to the list: Text and an id in one call. */
+  @L.transition()
+  shout() {
+    this.text.insert(this.text.length, '!');
+    this.list.push(Math.floor(L.context().random() * 1000));
+  }
+
   @L.transition({ args: [{ type: 'string' }] })
   onJoin(clientId: string) {
     this.seats.set(clientId, 'seated');

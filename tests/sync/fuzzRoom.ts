@@ -71,7 +71,7 @@ function randomChange(c: L.SyncClient<Room>, r: ReturnType<typeof rand>): void {
     case 17:
       return s.tree.delete(anyId(treeIds(s.tree)));
     case 18:
-      return s.take(anyId(s.list.ids()));
+      return r.next() < 0.5 ? s.take(anyId(s.list.ids())) : s.shout();
     default:
       if (r.next() < 0.5) c.undo();
       else c.redo();

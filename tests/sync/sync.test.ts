@@ -229,4 +229,76 @@ describe('SyncClient + SyncServer', () => {
     settle(s);
     expect(s.server.doc.state.count.value).toBe(1);
   });
+
+  it('carries Text typed offline over a snapshot resync to the right place', () => {
+    const net = L.createMemoryNetwork({ seed: 9, latency: 5 });
+    const server = new L.SyncServer(Room, { clock: net.clock, history: 2 });
+    net.listen((t) => void server.accept(t));
+    const ta = net.connect();
+    const a = new L.SyncClient(Room, ta, { clock: net.clock });
+    const b = new L.SyncClient(Room, net.connect(), { clock: net.clock });
+    a.state.text.insert(0, 'hello');
+    net.advance(100);
+    net.partition(ta, 500);
+    a.state.text.insert(5, ' world');
+    b.state.text.insert(0, 'BBB');
+    for (let i = 0; i < 3; i++) b.state.count.add(1); // past the one commit the server keeps
+    net.advance(2000);
+    net.runUntilQuiet();
+    expect(text(a)).toBe('BBBhello world');
+    expect(text(b)).toBe('BBBhello world');
+    expect(a.doc.snapshot()).toEqual(server.doc.snapshot());
+  });
+
+  it('holds an undo that edits Text while its own earlier Text change is in flight', () => {
+    const s = setup(1, { latency: 20 });
+    settle(s);
+    const a = s.clients[0] as L.SyncClient<Room>;
+    a.state.text.insert(0, 'hello');
+    settle(s);
+    const refusals: string[] = [];
+    a.on('rejected', (r) => refusals.push(`${r.code}: ${r.message}`));
+    a.state.shout(); // in flight: 'hello!' and a number
+    a.state.text.insert(0, '> ');
+    expect(a.undo()).toBe(true); // undoes the '> ' (a multi-op entry would be undo of shout)
+    expect(a.undo()).toBe(true); // undoes shout: Text and List in one entry, while shout is in flight
+    settle(s);
+    expect(refusals).toEqual([]);
+    expect(text(a)).toBe('hello');
+    expect(s.server.doc.state.text.toString()).toBe('hello');
+    expect(s.server.doc.state.list.length).toBe(0);
+  });
+
+  it("undoes a call whose server effects differed from the client's guess (Text included)", () => {
+    const s = setup(2, { latency: 10 });
+    settle(s);
+    const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
+    a.state.text.insert(0, 'hello');
+    settle(s);
+    a.state.shout(); // the server draws its own random number: the effects differ
+    b.state.text.insert(0, 'b:');
+    settle(s);
+    expect(text(a)).toBe('b:hello!');
+    expect(a.undo()).toBe(true);
+    settle(s);
+    expect(text(b)).toBe('b:hello');
+    expect(b.state.list.length).toBe(0);
+  });
+
+  it('refuses writes through a machine that a rebase rebuilt, instead of losing them', () => {
+    const s = setup(2, { latency: 10 });
+    settle(s);
+    const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
+    s.net.partition(s.transports[0] as L.Transport, 100);
+    const id = a.state.items.push({ title: 'mine' });
+    const held = a.state.items.get(id) as { title: L.Atom<string> };
+    b.state.count.add(1); // a remote commit: a's pending insert will be rolled back and re-applied
+    s.net.advance(400);
+    expect(a.state.count.value).toBe(1);
+    expect(() => held.title.set('edited')).toThrow(/no longer in its doc/);
+    a.state.items.get(id)!.title.set('edited');
+    settle(s);
+    expect(s.server.doc.state.items.get(id)!.title.value).toBe('edited');
+  });
 });
+

@@ -4,9 +4,9 @@
  * belong — two TextCursors follow every edit, local or remote, so the caret stays put when
  * someone types before it. While an IME composes, remote changes wait until it is done.
  */
-import type { SyncClient, TextCursor } from 'lockstep';
+import { textDiff, type SyncClient, type TextCursor } from 'lockstep';
 import type { Board } from '../Board.js';
-import { textDiff } from './textDiff.js';
+
 import { attempt } from './toasts.js';
 
 const PATH = ['notes'];

@@ -33,6 +33,9 @@ export interface UpgradeContext {
   /** Wraps an upgraded socket. */
   transport(ws: WebSocket): Transport;
   closing(): boolean;
+  /** Open WebSocket connections now, and the most allowed (past it: 503 `server_full`). */
+  connections(): number;
+  readonly maxConnections: number;
 }
 
 /** The server's `upgrade` listener. */
@@ -52,6 +55,10 @@ export function upgradeHandler(cx: UpgradeContext): (req: IncomingMessage, socke
 
 async function upgrade(cx: UpgradeContext, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   if (cx.closing()) throw new LockstepError('closed', 'the server is shutting down');
+  if (cx.connections() >= cx.maxConnections) {
+    cx.metrics.capacityRefusals++;
+    throw new LockstepError('server_full', `the server has its maximum of ${cx.maxConnections} connections; retry later`);
+  }
   const route = parseRoomPath(req.url);
   if (!route || route.action) throw new LockstepError('not_found', 'connect to /rooms/:type/:id');
   const spec = cx.specs.get(route.type);

@@ -21,6 +21,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'rate_limited':
       return 429;
     case 'closed':
+    case 'server_full':
       return 503;
     case 'internal':
       return 500;

@@ -33,6 +33,8 @@ export interface SyncRoomSettings {
   readonly resumeGrace?: number;
   readonly history?: number;
   readonly limits?: Partial<SyncLimits>;
+  /** The part of an identity resume tokens are bound to (SyncServerOptions.identityKey). */
+  readonly identityKey?: (identity: Identity) => string;
   /** The journal failed: the room can acknowledge nothing more and should be unloaded. */
   failed(): void;
 }
@@ -76,6 +78,7 @@ export class SyncRoom<T extends object = object> implements RoomService {
       history: settings.history,
       resumeGrace: settings.resumeGrace,
       limits: settings.limits,
+      identityKey: settings.identityKey,
       authorize: authorize && ((identity, t) => authorize(identity, t, room)),
       persist: (c) => this.persist(c),
       onPersistError: (err) => {

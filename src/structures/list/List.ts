@@ -21,6 +21,7 @@ import {
   type Machine,
   type Op,
   type PatchSink,
+  REMOVED,
 } from '../machine.js';
 import { OrderTree } from '../order/OrderTree.js';
 import { placeAt } from '../order/placeAt.js';
@@ -169,7 +170,7 @@ export class List<T = Json, V = T> extends BaseMachine {
     this.order.remove(item);
     this.byId.delete(id);
     const machine = machineOf(item.value);
-    if (machine) machine.owner = null;
+    if (machine) machine.owner = REMOVED;
     return appliedSelf({ type: 'list/delete', id }, restore);
   }
 

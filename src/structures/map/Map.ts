@@ -20,6 +20,7 @@ import {
   type Machine,
   type Op,
   type PatchSink,
+  REMOVED,
 } from '../machine.js';
 import type { JsonSchema } from '../schema.js';
 
@@ -143,7 +144,7 @@ export class Map<V = Json> extends BaseMachine {
 
   private detach(value: V): void {
     const m = machineOf(value);
-    if (m) m.owner = null;
+    if (m) m.owner = REMOVED;
   }
 
   child(segment: string): Machine | undefined {

@@ -22,6 +22,7 @@ import {
   type Machine,
   type Op,
   type PatchSink,
+  REMOVED,
 } from '../machine.js';
 import { OrderTree } from '../order/OrderTree.js';
 import { placeAt } from '../order/placeAt.js';
@@ -189,7 +190,7 @@ export class Tree<T = Json, V = T> extends BaseMachine {
     for (const n of removed) {
       this.nodes.delete(n.id);
       const machine = machineOf(n.value);
-      if (machine) machine.owner = null;
+      if (machine) machine.owner = REMOVED;
     }
     return { effects: [{ path: [], op: { type: 'tree/delete', id } }], inverse };
   }

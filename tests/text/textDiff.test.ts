@@ -1,7 +1,7 @@
 // The board demo's textarea diff (examples/board/client/textDiff.ts): applying the edit always
 // gives the new value, typing is read at the caret, and surrogate pairs are never cut.
 import fc from 'fast-check';
-import { textDiff, type TextEdit } from '../../examples/board/client/textDiff.js';
+import { textDiff, type TextEdit } from '../../src/structures/text/textDiff.js';
 
 const applyEdit = (s: string, e: TextEdit | null) => (e ? s.slice(0, e.pos) + e.ins + s.slice(e.pos + e.del) : s);
 /** True when position `i` of `s` falls between the halves of a surrogate pair. */

@@ -11,8 +11,7 @@ export interface TextEdit {
   ins: string;
 }
 
-const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
-const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+import { isHigh, isLow, type TextOp } from './ot/TextOp.js';
 
 /** The edit from `before` to `after` (null if equal); `caret` is where the caret is in `after`, if known. */
 export function textDiff(before: string, after: string, caret = after.length): TextEdit | null {
@@ -35,4 +34,14 @@ function diffWithin(before: string, after: string, maxSuffix: number): TextEdit 
   while (prefix < prefixBound && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
   if (prefix > 0 && isHigh(before.charCodeAt(prefix - 1))) prefix--;
   return { pos: prefix, del: before.length - prefix - suffix, ins: after.slice(prefix, after.length - suffix) };
+}
+
+/** The edit as a Text op (an empty op when there is none). */
+export function editOp(edit: TextEdit | null): TextOp {
+  if (!edit) return [];
+  const op: TextOp = [];
+  if (edit.pos) op.push(edit.pos);
+  if (edit.ins) op.push(edit.ins);
+  if (edit.del) op.push({ d: edit.del });
+  return op;
 }
