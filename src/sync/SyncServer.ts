@@ -499,7 +499,12 @@ export class SyncServer<T extends object = object> {
 
   private scheduleTimer(): void {
     if (this.closed) return;
-    const next: Timer | null = nextTimerOf(this.doc.state);
+    let next: Timer | null;
+    try {
+      next = nextTimerOf(this.doc.state);
+    } catch {
+      next = null; // a nextTimer() that throws asks for no timer; the change itself stands
+    }
     const r = this.refusedTimer;
     if (next && r && r.at === next.at && r.call === next.call) return; // asked again for a timer that conflicted
     if (this.timer && next && this.timer.at === next.at && this.timer.call === next.call) return;

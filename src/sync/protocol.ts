@@ -166,16 +166,14 @@ export const clientMessageSchema: JsonSchema = {
 
 /** Checks a decoded client message; `invalid_message` saying what is wrong. */
 export function validateClientMessage(msg: unknown): ClientMessage {
-  const fn = compileSchema(clientMessageSchema);
-  if (!fn(msg)) {
-    const t = typeof msg === 'object' && msg !== null ? (msg as { type?: unknown }).type : undefined;
-    const known = ['hello', 'submit', 'presence', 'ping'];
-    const what = typeof t === 'string' && known.includes(t) ? `${t} message` : 'message';
-    const problem =
-      typeof t === 'string' && !known.includes(t)
-        ? `unknown message type ${JSON.stringify(t.slice(0, 40))}`
-        : `${what} ${describeErrors(fn.errors)}`;
-    throw new LockstepError('invalid_message', problem);
-  }
+  const t = typeof msg === 'object' && msg !== null && !Array.isArray(msg) ? (msg as { type?: unknown }).type : undefined;
+  if (typeof t !== 'string') throw new LockstepError('invalid_message', 'a message must be an object with a string `type`');
+  // The branch of the message's own type, so the error names what is wrong with *it*.
+  const branch = (clientMessageSchema.oneOf as JsonSchema[]).find(
+    (b) => ((b.properties as Record<string, { const?: string }>).type as { const: string }).const === t,
+  );
+  if (!branch) throw new LockstepError('invalid_message', `unknown message type ${JSON.stringify(t.slice(0, 40))}`);
+  const fn = compileSchema(branch);
+  if (!fn(msg)) throw new LockstepError('invalid_message', `${t} message ${describeErrors(fn.errors)}`);
   return msg as ClientMessage;
 }

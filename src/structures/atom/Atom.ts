@@ -65,7 +65,11 @@ export class Atom<T = Json> extends BaseMachine {
   constructor(initial: T, options: AtomOptions = {}) {
     super();
     this.schema = options.schema;
-    this.current = this.check(initial, Conflict);
+    try {
+      this.current = this.check(initial, LockstepError);
+    } catch (err) {
+      throw new LockstepError('invalid_definition', `atom initial value: ${(err as Error).message}`);
+    }
   }
 
   get opSchema(): JsonSchema {

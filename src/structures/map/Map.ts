@@ -176,14 +176,23 @@ export class Map<V = Json> extends BaseMachine {
       if (fromSnapshot) badSnapshot('map', 'expected an object');
       throw new Conflict('invalid_value', 'a map needs an object of entries', { path: [] });
     }
-    this.entries.clear();
+    // Built aside and swapped in, so a bad entry leaves the map as it was.
+    const next = new JsMap<string, V>();
     for (const k of Object.keys(input)) {
-      if (k.length > MAX_MAP_KEY) badSnapshot('map', `key longer than ${MAX_MAP_KEY}`);
+      if (k.length > MAX_MAP_KEY) {
+        const problem = `key longer than ${MAX_MAP_KEY} characters`;
+        if (fromSnapshot) badSnapshot('map', problem);
+        throw new Conflict('invalid_value', `a map ${problem}`, { path: [] });
+      }
       const v = (input as Record<string, unknown>)[k];
-      const value = fromSnapshot ? loadItem(this.items, k, v) : nested(k, () => this.items.make(v, false, ctx as ApplyContext).value);
-      const m = machineOf(value);
+      next.set(k, fromSnapshot ? loadItem(this.items, k, v) : nested(k, () => this.items.make(v, false, ctx as ApplyContext).value));
+    }
+    for (const v of this.entries.values()) this.detach(v);
+    this.entries.clear();
+    for (const [k, v] of next) {
+      const m = machineOf(v);
       if (m) m.owner = { parent: this, segment: k };
-      this.entries.set(k, value);
+      this.entries.set(k, v);
     }
   }
 }

@@ -20,10 +20,9 @@
  * the document throws `Conflict('out_of_range')`.
  */
 import { apply } from './apply.js';
-import { checkOp } from './checkOp.js';
+import { checkOp, validOp } from './checkOp.js';
 import { compose } from './compose.js';
 import { invert, invertWithDoc } from './invert.js';
-import { normalize } from './normalize.js';
 import { transform, type Side } from './transform.js';
 import { transformPosition } from './transformPosition.js';
 import type { TextOp } from './TextOp.js';
@@ -34,8 +33,8 @@ export type { Side };
 /** The text OT type: pure functions over strings and ops. */
 export interface TextType {
   readonly name: 'lockstep-text';
-  /** A valid op in normal form. */
-  normalize(op: TextOp): TextOp;
+  /** `op` checked (`invalid_op` when it is none) and in normal form. */
+  normalize(op: unknown): TextOp;
   /** `doc` changed by `op`. */
   apply(doc: string, op: TextOp): string;
   /** One op equivalent to `a` then `b`. */
@@ -57,7 +56,7 @@ export interface TextType {
 /** The text OT type (see the op format above). */
 export const textType: TextType = {
   name: 'lockstep-text',
-  normalize,
+  normalize: (op) => validOp(op),
   apply,
   compose,
   transform,
