@@ -55,7 +55,13 @@ export class StructNode implements Machine {
   ) {
     const name = instance.constructor.name || 'anonymous class';
     for (const f of info.fields) {
-      const value = (instance as Record<string, unknown>)[f.name];
+      let value = (instance as Record<string, unknown>)[f.name];
+      if (value === undefined && typeof f.designType === 'function') {
+        // No initialiser, but the compiler said which class it is (emitDecoratorMetadata):
+        // `@field() score!: Counter` gets a fresh one, if that class is a machine.
+        const made = new (f.designType as new () => unknown)();
+        if (machineOf(made)) value = made;
+      }
       const m = machineOf(value);
       if (!m) {
         throw new LockstepError(
