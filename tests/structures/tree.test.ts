@@ -217,17 +217,15 @@ describe('Tree', () => {
     expect(new Tree().child('x')).toBeUndefined();
   });
 
-  it('stays fast with many children under one parent', () => {
+  it('keeps many children under one parent in order (its speed is measured in bench/)', () => {
     const tree = new Tree<number>();
     new Recorder(tree);
     const root = tree.insert(null, 0, -1);
-    const t0 = Date.now();
     for (let i = 0; i < 20_000; i++) tree.insert(root, (i * 7919) % (i + 1), i);
     const kids = tree.children(root);
     expect(kids).toHaveLength(20_000);
     tree.move(kids[19_999] as string, root, 0);
     expect(tree.children(root)[0]).toBe(kids[19_999]);
     expect(tree.pointer(kids[0] as string)).toEqual(['0', 'children', '1', 'value']);
-    expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
