@@ -37,6 +37,10 @@ const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0
 const log = (...a) => !asJson && console.log(...a);
 const dataDir = mkdtempSync(join(tmpdir(), 'lockstep-soak-'));
 const children = [];
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
 const hardStop = setTimeout(() => {
   console.error(`soak: still running after ${seconds + 300} s; stopping`);
   for (const c of children) c.kill('SIGKILL');

@@ -234,7 +234,13 @@ export class SyncServer<T extends object = object> {
       return;
     }
     const resume = msg.resume;
-    const identityKey = (this.options.identityKey ?? defaultIdentityKey)(conn.identity);
+    let identityKey: string;
+    try {
+      identityKey = (this.options.identityKey ?? defaultIdentityKey)(conn.identity);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      return conn.fail(new LockstepError('internal', `the identity cannot be keyed for resume tokens (give an identityKey): ${why}`));
+    }
     const verified = !!resume && this.tokens.verify(tokenSubject(resume.clientId, identityKey), resume.token);
     const current = conn.session as Session | null;
     if (current) {

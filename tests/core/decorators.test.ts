@@ -375,7 +375,15 @@ describe('@field', () => {
     class PlainObject {
       @L.field() count = { value: 0 };
     }
-    for (const C of [NotMachine, Uninitialised, PlainObject]) {
+    // With emitDecoratorMetadata the compiler names the class (design:type) and it is used;
+    // without it, a field with no initialiser has nothing to go by.
+    const hinted = (Reflect as { getMetadata?: (k: string, t: object, p: string) => unknown }).getMetadata?.(
+      'design:type',
+      Uninitialised.prototype,
+      'count',
+    );
+    if (hinted) expect(new L.Doc(Uninitialised).toJSON()).toEqual({ count: 0 });
+    for (const C of hinted ? [NotMachine, PlainObject] : [NotMachine, Uninitialised, PlainObject]) {
       const err = errorOf(() => new L.Doc(C as new () => object));
       expect(err.code).toBe('invalid_definition');
       expect(err.message).toMatch(/field 'count'/);
