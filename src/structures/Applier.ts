@@ -17,7 +17,7 @@ import {
   type Path,
   type Transition,
 } from './machine.js';
-import { assertSchema } from './schema.js';
+import { compileSchema, describeErrors } from './schema.js';
 
 interface Frame {
   ctx: ApplyContext;
@@ -126,8 +126,12 @@ export class Applier implements Dispatcher {
       this.frame = null;
       active = outer;
     }
-    const inverse: Transition[] = [];
-    for (let i = frame.undo.length - 1; i >= 0; i--) inverse.push(...(frame.undo[i] as Transition[]));
+    let inverse: Transition[];
+    if (frame.undo.length === 1) inverse = frame.undo[0] as Transition[];
+    else {
+      inverse = [];
+      for (let i = frame.undo.length - 1; i >= 0; i--) inverse.push(...(frame.undo[i] as Transition[]));
+    }
     return { effects: frame.effects, inverse, patches: frame.patches };
   }
 
@@ -137,11 +141,10 @@ export class Applier implements Dispatcher {
     if (op === null || typeof op !== 'object') throw new LockstepError('invalid_op', 'an op must be an object');
     const machine = resolvePath(this.root, path);
     if (validate) {
-      try {
-        assertSchema(machine.opSchema, op, 'invalid_op', () => `op for ${machine.kind} at ${showPath(path)}`);
-      } catch (err) {
-        const e = err as LockstepError;
-        throw new LockstepError('invalid_op', e.message, { path });
+      const valid = compileSchema(machine.opSchema);
+      if (!valid(op)) {
+        const problem = `op for ${machine.kind} at ${showPath(path)} ${describeErrors(valid.errors)}`;
+        throw new LockstepError('invalid_op', problem, { path });
       }
     }
     let sink: PatchSink | undefined;
