@@ -6,23 +6,15 @@
 // every client of its rooms holds exactly the server's JSON view.
 import { WebSocket } from 'ws';
 import * as L from '../../dist/index.js';
+import { seededRandom } from '../../dist/sync/random.js';
 import { SoakRoom } from './room.mjs';
 import { Histogram } from './stats.mjs';
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** mulberry32 */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the library's). */
+const prng = seededRandom;
 
 async function within(promise, ms) {
   let timer;

@@ -5,20 +5,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { WebSocket } from 'ws';
 import * as L from '../../src/index.js';
+import { seededRandom } from '../../src/sync/random.js';
 import type { Journal, JournalRecord, LoadedRoom, RoomSnapshot } from '../../src/server/index.js';
 import { MemoryJournal } from '../../src/server/index.js';
 
 /** mulberry32: a small seeded PRNG (the same seed gives the same cases on every machine). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = seededRandom;
 
 /** Random choices over a PRNG. */
 export class Rand {
