@@ -35,7 +35,9 @@ export type ErrorCode =
 
 /** The one error class of lockstep: a stable `code`, a message that says how to fix it, `details`. */
 export class LockstepError extends Error {
+  /** The stable code (see docs/ERRORS.md). */
   readonly code: ErrorCode;
+  /** Machine-readable context (the path, the limit, …), when there is any. */
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {

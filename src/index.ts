@@ -30,7 +30,7 @@ export { textDiff, editOp, type TextEdit } from './structures/text/textDiff.js';
 export { stateMachine } from './decorators/stateMachine.js';
 export { field } from './decorators/field.js';
 export { transition } from './decorators/transition.js';
-export { defineStateMachine, type FieldSpec, type TransitionSpec } from './decorators/defineStateMachine.js';
+export { defineStateMachine, type Defined, type FieldSpec, type TransitionSpec } from './decorators/defineStateMachine.js';
 export type { FieldOptions, TransitionOptions } from './decorators/metadata.js';
 export type { CallOp } from './decorators/StructNode.js';
 export { Doc, type DocApplyOptions, type DocChange, type DocListener, type DocApplied } from './sync/Doc.js';
@@ -50,9 +50,25 @@ export {
   type ClientMessage,
   type ServerMessage,
   type Committed,
+  type HelloMessage,
+  type SubmitMessage,
+  type PresenceMessage,
+  type PingMessage,
+  type WelcomeMessage,
+  type ApplyMessage,
+  type RejectMessage,
+  type PongMessage,
+  type ErrorMessage,
 } from './sync/protocol.js';
 export type { Transport, TransportState, TransportHandlers, Frame } from './transport/Transport.js';
-export { createMemoryNetwork, MemoryNetwork, type MemoryNetworkOptions } from './transport/memory/MemoryNetwork.js';
+export {
+  createMemoryNetwork,
+  MemoryNetwork,
+  type MemoryNetworkOptions,
+  type MemoryNetworkStats,
+  type DirectionStats,
+  type Duration,
+} from './transport/memory/MemoryNetwork.js';
 export { binaryCodec } from './transport/binary/binaryCodec.js';
 export {
   WebSocketTransport,

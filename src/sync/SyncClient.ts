@@ -54,7 +54,9 @@ export interface SyncClientOptions {
 
 /** One replica of a room's state. */
 export class SyncClient<T extends object = object> {
+  /** The optimistic doc (subscribe to it for every change, patches included). */
   readonly doc: Doc<T>;
+  /** This client's presence and its peers'. */
   readonly presence: Presence;
   private readonly codec: Codec;
   private readonly events = new Emitter<SyncClientEvents>();

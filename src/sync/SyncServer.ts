@@ -88,6 +88,7 @@ const REJECTS_KEPT = 64;
 
 /** The authority for one room. */
 export class SyncServer<T extends object = object> {
+  /** The authoritative doc (read it freely; change it through `dispatch`). */
   readonly doc: Doc<T>;
   private readonly seed: number;
   private versionNo: number;

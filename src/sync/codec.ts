@@ -1,6 +1,6 @@
 /**
  * Codecs turn protocol messages into frames and back. The JSON codec uses text frames; a
- * binary codec is added by the server layer. Decoding never trusts its input: it throws
+ * binary codec (`lockstep.v1.bin`) lives in transport/binary. Decoding never trusts its input: it throws
  * `invalid_message` for anything that is not a message object.
  */
 import { LockstepError } from '../errors.js';
