@@ -4,7 +4,7 @@
  */
 import { LockstepError } from '../errors.js';
 import { toJsonValue } from './json.js';
-import { machineOf, type ApplyContext, type Json, type Machine } from './machine.js';
+import { machineOf, REMOVED, type ApplyContext, type Json, type Machine } from './machine.js';
 
 /** A machine class (`Counter`, a `@stateMachine` class) or a factory returning a fresh machine. */
 export type ItemFactory<T> = (new () => T) | (() => T);
@@ -54,9 +54,21 @@ export class ItemKind<T = unknown> {
     return this.factory ? (machineOf(value) as Machine).snapshot() : (value as Json);
   }
 
-  /** The field name ops use for an item's content: `snapshot` for machines, `value` for JSON. */
-  get field(): 'snapshot' | 'value' {
-    return this.factory ? 'snapshot' : 'value';
+  /** An item's content as ops carry it: `{ snapshot }` for machines, `{ value }` for JSON. */
+  content(value: T): { snapshot: Json } | { value: Json } {
+    return this.factory ? { snapshot: this.snapshot(value) } : { value: value as Json };
+  }
+
+  /** Hangs a stored item's machine (if it is one) below `parent` at `segment`. */
+  attach(value: T, parent: Machine, segment: string): void {
+    const m = machineOf(value);
+    if (m) m.owner = { parent, segment };
+  }
+
+  /** Marks a stored item's machine (if it is one) as no longer in its container. */
+  detach(value: T): void {
+    const m = machineOf(value);
+    if (m) m.owner = REMOVED;
   }
 }
 

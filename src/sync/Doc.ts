@@ -9,7 +9,7 @@ import { LockstepError } from '../errors.js';
 import '../decorators/StructNode.js';
 import { Applier } from '../structures/Applier.js';
 import { machineOf, type ApplyContext, type Json, type Machine, type PatchOp, type Path, type Transition } from '../structures/machine.js';
-import { seededRandom } from './random.js';
+import { seededRandom, transitionSeed } from './random.js';
 import { toJsonPatch } from './toJsonPatch.js';
 
 /** What a transition may depend on, as given to `doc.apply` (missing parts are filled in). */
@@ -89,7 +89,7 @@ export class Doc<T extends object = object> {
 
   private context(o: DocApplyOptions): ApplyContext {
     const version = o.version ?? this.count;
-    return new TransitionContext(o.clientId ?? 'local', o.time ?? Date.now(), version, o.seed ?? (version * 2654435761) >>> 0);
+    return new TransitionContext(o.clientId ?? 'local', o.time ?? Date.now(), version, o.seed ?? transitionSeed(0, version));
   }
 
   private emit(effects: Transition[], origin: string, raw: PatchOp[]): void {

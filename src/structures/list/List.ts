@@ -21,7 +21,6 @@ import {
   type Machine,
   type Op,
   type PatchSink,
-  REMOVED,
 } from '../machine.js';
 import { OrderTree } from '../order/OrderTree.js';
 import { placeAt } from '../order/placeAt.js';
@@ -152,8 +151,7 @@ export class List<T = Json, V = T> extends BaseMachine {
     checkKey(op.key);
     if (this.byId.has(op.id)) throw new Conflict('duplicate_id', `the list already has an item ${op.id}`, { id: op.id });
     const item = new ListItem(op.id, op.key, makeItem(this.items, op, ctx));
-    const machine = machineOf(item.value);
-    if (machine) machine.owner = { parent: this, segment: op.id };
+    this.items.attach(item.value, this, op.id);
     this.order.insert(item);
     this.byId.set(op.id, item);
     if (sink) {
@@ -169,8 +167,7 @@ export class List<T = Json, V = T> extends BaseMachine {
     if (sink) sink.ops.push({ op: 'remove', path: `${sink.prefix}/${this.order.indexOf(item)}` });
     this.order.remove(item);
     this.byId.delete(id);
-    const machine = machineOf(item.value);
-    if (machine) machine.owner = REMOVED;
+    this.items.detach(item.value);
     return appliedSelf({ type: 'list/delete', id }, restore);
   }
 
@@ -188,10 +185,7 @@ export class List<T = Json, V = T> extends BaseMachine {
 
   /** The `list/insert` op that recreates `item` where it is. */
   private insertOp(item: ListItem<T>): Op {
-    const { id, key, value } = item;
-    return this.items.machines
-      ? { type: 'list/insert', id, key, snapshot: this.items.snapshot(value) }
-      : { type: 'list/insert', id, key, value: value as Json };
+    return { type: 'list/insert', id: item.id, key: item.key, ...this.items.content(item.value) };
   }
 
   private find(id: string): ListItem<T> {
@@ -230,10 +224,7 @@ export class List<T = Json, V = T> extends BaseMachine {
   }
 
   private replace({ sorted, byId }: ListParts<T>): void {
-    for (const item of sorted) {
-      const machine = machineOf(item.value);
-      if (machine) machine.owner = { parent: this, segment: item.id };
-    }
+    for (const item of sorted) this.items.attach(item.value, this, item.id);
     this.order = OrderTree.fromSorted(sorted);
     this.byId = byId;
   }

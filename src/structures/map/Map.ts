@@ -20,7 +20,6 @@ import {
   type Machine,
   type Op,
   type PatchSink,
-  REMOVED,
 } from '../machine.js';
 import type { JsonSchema } from '../schema.js';
 
@@ -122,29 +121,24 @@ export class Map<V = Json> extends BaseMachine {
     const had = this.entries.has(k);
     const old = this.entries.get(k) as V;
     const restore: Op = had
-      ? { type: 'map/set', key: k, [this.items.field]: this.items.snapshot(old) }
+      ? { type: 'map/set', key: k, ...this.items.content(old) }
       : { type: 'map/delete', key: k };
     const path = sink ? `${sink.prefix}/${pointerToken(k)}` : '';
     if (op.type === 'map/delete') {
       if (!had) throw new Conflict('not_found', `map has no key ${JSON.stringify(k)}`);
-      this.detach(old);
+      this.items.detach(old);
       this.entries.delete(k);
       sink?.ops.push({ op: 'remove', path });
       return appliedSelf(op, restore);
     }
     const fromSnapshot = 'snapshot' in op;
     const made = nested(k, () => this.items.make(fromSnapshot ? op.snapshot : op.value, fromSnapshot, ctx));
-    if (had) this.detach(old);
-    if (made.machine) made.machine.owner = { parent: this, segment: k };
+    if (had) this.items.detach(old);
+    this.items.attach(made.value, this, k);
     this.entries.set(k, made.value);
     sink?.ops.push({ op: had ? 'replace' : 'add', path, value: this.items.json(made.value) });
-    const effect: Op = { type: 'map/set', key: k, [this.items.field]: this.items.snapshot(made.value) };
+    const effect: Op = { type: 'map/set', key: k, ...this.items.content(made.value) };
     return appliedSelf(effect, restore);
-  }
-
-  private detach(value: V): void {
-    const m = machineOf(value);
-    if (m) m.owner = REMOVED;
   }
 
   child(segment: string): Machine | undefined {
@@ -187,11 +181,10 @@ export class Map<V = Json> extends BaseMachine {
       const v = (input as Record<string, unknown>)[k];
       next.set(k, fromSnapshot ? loadItem(this.items, k, v) : nested(k, () => this.items.make(v, false, ctx as ApplyContext).value));
     }
-    for (const v of this.entries.values()) this.detach(v);
+    for (const v of this.entries.values()) this.items.detach(v);
     this.entries.clear();
     for (const [k, v] of next) {
-      const m = machineOf(v);
-      if (m) m.owner = { parent: this, segment: k };
+      this.items.attach(v, this, k);
       this.entries.set(k, v);
     }
   }

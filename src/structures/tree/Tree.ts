@@ -22,7 +22,6 @@ import {
   type Machine,
   type Op,
   type PatchSink,
-  REMOVED,
 } from '../machine.js';
 import { OrderTree } from '../order/OrderTree.js';
 import { placeAt } from '../order/placeAt.js';
@@ -147,8 +146,7 @@ export class Tree<T = Json, V = T> extends BaseMachine {
     const parent = this.parentNode(op.parent);
     if (this.nodes.has(op.id)) throw new Conflict('duplicate_id', `the tree already has a node ${op.id}`, { id: op.id });
     const node = new TreeNode(op.id, op.key, makeItem(this.items, op, ctx), parent);
-    const machine = machineOf(node.value);
-    if (machine) machine.owner = { parent: this, segment: op.id };
+    this.items.attach(node.value, this, op.id);
     this.kidsOf(parent, true).insert(node);
     this.nodes.set(op.id, node);
     if (sink) {
@@ -189,19 +187,14 @@ export class Tree<T = Json, V = T> extends BaseMachine {
     this.unlink(node);
     for (const n of removed) {
       this.nodes.delete(n.id);
-      const machine = machineOf(n.value);
-      if (machine) machine.owner = REMOVED;
+      this.items.detach(n.value);
     }
     return { effects: [{ path: [], op: { type: 'tree/delete', id } }], inverse };
   }
 
   /** The `tree/insert` op that recreates `node` where it is. */
   private insertOp(node: TreeNode<T>): Op {
-    const { id, key, value } = node;
-    const parent = node.parent?.id ?? null;
-    return this.items.machines
-      ? { type: 'tree/insert', id, parent, key, snapshot: this.items.snapshot(value) }
-      : { type: 'tree/insert', id, parent, key, value: value as Json };
+    return { type: 'tree/insert', id: node.id, parent: node.parent?.id ?? null, key: node.key, ...this.items.content(node.value) };
   }
 
   private cycle(node: TreeNode<T>, parent: TreeNode<T>): Conflict {
@@ -294,10 +287,7 @@ export class Tree<T = Json, V = T> extends BaseMachine {
   }
 
   private replace(built: TreeParts<T>): void {
-    for (const node of built.nodes.values()) {
-      const machine = machineOf(node.value);
-      if (machine) machine.owner = { parent: this, segment: node.id };
-    }
+    for (const node of built.nodes.values()) this.items.attach(node.value, this, node.id);
     this.roots = built.roots;
     this.nodes = built.nodes;
   }
