@@ -46,9 +46,12 @@ function isText(t: Transition): boolean {
   return t.op.type === TEXT_EDIT;
 }
 
-function touches(e: PendingEntry, path: string[]): boolean {
-  const hit = (t: Transition): boolean => isText(t) && samePath(t.path, path);
-  return e.ts.some(hit) || (e.local !== null && e.local.effects.some(hit));
+/** The Text paths (as keys) an entry edits: by its own ops or by its local effects. */
+function textPaths(e: PendingEntry): string[] {
+  const out: string[] = [];
+  for (const t of e.ts) if (isText(t)) out.push(pathKey(t.path));
+  if (e.local) for (const t of e.local.effects) if (isText(t)) out.push(pathKey(t.path));
+  return out;
 }
 
 function bridgesOf(ts: readonly Transition[]): Bridges {
@@ -120,12 +123,13 @@ export class Pending {
    */
   sendable(): PendingEntry[] {
     const out: PendingEntry[] = [];
-    for (let i = 0; i < this.entries.length; i++) {
-      const e = this.entries[i] as PendingEntry;
-      if (e.sent) continue;
-      const earlier = this.entries.slice(0, i).filter((p) => p.sent || out.includes(p));
-      if (e.ts.some((t) => isText(t) && earlier.some((p) => touches(p, t.path)))) break;
-      out.push(e);
+    const busy = new Set<string>(); // Text paths edited by entries in flight or going out
+    for (const e of this.entries) {
+      if (!e.sent) {
+        if (e.ts.some((t) => isText(t) && busy.has(pathKey(t.path)))) break;
+        out.push(e);
+      }
+      for (const k of textPaths(e)) busy.add(k);
     }
     return out;
   }
