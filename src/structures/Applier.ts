@@ -16,14 +16,52 @@ import {
   type PatchSink,
   type Path,
   type Transition,
+  HERE,
 } from './machine.js';
 import { compileSchema, describeErrors } from './schema.js';
 
-interface Frame {
-  ctx: ApplyContext;
-  effects: Transition[];
-  undo: Transition[][];
-  patches: PatchOp[] | null;
+/** Effects and inverse collected while a transition runs (arrays made only when a step needs them). */
+class Frame {
+  /** Effects so far; `ownEffects` says whether the array is ours to append to. */
+  effects: Transition[] | null = null;
+  ownEffects = false;
+  /** The inverse of each step that had one, oldest first (the first one alone, without an array). */
+  firstUndo: Transition[] | null = null;
+  moreUndo: Transition[][] | null = null;
+
+  constructor(
+    readonly ctx: ApplyContext,
+    readonly patches: PatchOp[] | null,
+  ) {}
+
+  addEffects(list: Transition[], own: boolean): void {
+    if (list.length === 0) return;
+    if (this.effects === null) {
+      this.effects = list;
+      this.ownEffects = own;
+      return;
+    }
+    if (!this.ownEffects) {
+      this.effects = this.effects.slice();
+      this.ownEffects = true;
+    }
+    for (let i = 0; i < list.length; i++) this.effects.push(list[i] as Transition);
+  }
+
+  addUndo(list: Transition[]): void {
+    if (list.length === 0) return;
+    if (this.firstUndo === null) this.firstUndo = list;
+    else (this.moreUndo ??= []).push(list);
+  }
+
+  /** Every step's inverse, newest step first: the exact undo of the whole transition. */
+  inverse(): Transition[] {
+    if (this.moreUndo === null) return this.firstUndo ?? [];
+    const out: Transition[] = [];
+    for (let i = this.moreUndo.length - 1; i >= 0; i--) out.push(...(this.moreUndo[i] as Transition[]));
+    out.push(...(this.firstUndo as Transition[]));
+    return out;
+  }
 }
 
 let active: ApplyContext | null = null;
@@ -74,9 +112,24 @@ function isPath(path: unknown): path is Path {
   return true;
 }
 
-/** `relative` (a path from the machine at `path`) as a path from the root. */
-function below(path: Path, relative: Path): Path {
-  return relative.length === 0 ? path : [...path, ...relative];
+/**
+ * `list` (transitions relative to the machine at `path`, fresh from its `apply`) addressed from
+ * the root. Transitions at the machine itself (`HERE`, as `appliedSelf` makes them) are
+ * re-addressed in place; anything else is copied.
+ */
+function addressed(path: Path, list: Transition[]): Transition[] {
+  let here = true;
+  for (let i = 0; i < list.length; i++) if ((list[i] as Transition).path !== HERE) here = false;
+  if (here) {
+    for (let i = 0; i < list.length; i++) (list[i] as Transition).path = path;
+    return list;
+  }
+  const out: Transition[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i] as Transition;
+    out[i] = { path: e.path.length === 0 ? path : [...path, ...e.path], op: e.op };
+  }
+  return out;
 }
 
 /** Applies transitions to the machine tree below `root`. */
@@ -100,39 +153,56 @@ export class Applier implements Dispatcher {
 
   /**
    * Applies transitions as one atomic unit (all or nothing). `validate` checks each op against
-   * its schema (turn it off only for effects from a trusted authority). With `patches`, RFC 6902
-   * ops are collected.
+   * its schema (turn it off only for effects from a trusted authority). Given `patches`, RFC 6902
+   * ops are appended to it.
    */
-  apply(
-    ts: readonly Transition[],
-    ctx: ApplyContext,
-    options: { validate?: boolean; patches?: boolean } = {},
-  ): Applied & { patches: PatchOp[] | null } {
-    if (this.frame) throw new LockstepError('invalid_op', 'a transition is already running; nest mutations instead');
+  apply(ts: readonly Transition[], ctx: ApplyContext, validate = true, patches: PatchOp[] | null = null): Applied {
     if (!Array.isArray(ts)) throw new LockstepError('invalid_op', 'transitions must be an array of { path, op }');
     for (const t of ts) {
       if (t === null || typeof t !== 'object') throw new LockstepError('invalid_op', 'a transition must be an object { path, op }');
     }
-    const frame: Frame = { ctx, effects: [], undo: [], patches: options.patches ? [] : null };
-    this.frame = frame;
-    const outer = active;
-    active = ctx;
+    const frame = this.begin(ctx, patches);
     try {
-      for (const t of ts) this.step(t.path, t.op, options.validate !== false);
+      for (const t of ts) this.step(t.path, t.op, validate);
     } catch (err) {
       this.rollback(frame);
       throw err;
     } finally {
-      this.frame = null;
-      active = outer;
+      this.end();
     }
-    let inverse: Transition[];
-    if (frame.undo.length === 1) inverse = frame.undo[0] as Transition[];
-    else {
-      inverse = [];
-      for (let i = frame.undo.length - 1; i >= 0; i--) inverse.push(...(frame.undo[i] as Transition[]));
+    return { effects: frame.effects ?? [], inverse: frame.inverse() };
+  }
+
+  /** `apply([t], …)` without the array: the path of every single change. */
+  applyOne(t: Transition, ctx: ApplyContext, validate = true, patches: PatchOp[] | null = null): Applied {
+    if (t === null || typeof t !== 'object') throw new LockstepError('invalid_op', 'a transition must be an object { path, op }');
+    const frame = this.begin(ctx, patches);
+    try {
+      this.step(t.path, t.op, validate);
+    } catch (err) {
+      this.rollback(frame);
+      throw err;
+    } finally {
+      this.end();
     }
-    return { effects: frame.effects, inverse, patches: frame.patches };
+    return { effects: frame.effects ?? [], inverse: frame.inverse() };
+  }
+
+  private outer: ApplyContext | null = null;
+
+  private begin(ctx: ApplyContext, patches: PatchOp[] | null): Frame {
+    if (this.frame) throw new LockstepError('invalid_op', 'a transition is already running; nest mutations instead');
+    const frame = new Frame(ctx, patches);
+    this.frame = frame;
+    this.outer = active;
+    active = ctx;
+    return frame;
+  }
+
+  private end(): void {
+    this.frame = null;
+    active = this.outer;
+    this.outer = null;
   }
 
   private step(path: Path, op: Op, validate: boolean): void {
@@ -150,20 +220,21 @@ export class Applier implements Dispatcher {
     let sink: PatchSink | undefined;
     if (frame.patches) sink = { prefix: pointerOf(this.root, path), ops: frame.patches };
     const res = machine.apply(op, frame.ctx, sink);
-    for (const e of res.effects) frame.effects.push(path.length === 0 ? e : { path: below(path, e.path), op: e.op });
-    if (res.inverse.length === 0) return;
     if (path.length === 0) {
-      frame.undo.push(res.inverse);
-      return;
+      frame.addEffects(res.effects, false);
+      frame.addUndo(res.inverse);
+    } else {
+      frame.addEffects(addressed(path, res.effects), true);
+      frame.addUndo(addressed(path, res.inverse));
     }
-    const inverse: Transition[] = [];
-    for (const e of res.inverse) inverse.push({ path: below(path, e.path), op: e.op });
-    frame.undo.push(inverse);
   }
 
   private rollback(frame: Frame): void {
-    for (let i = frame.undo.length - 1; i >= 0; i--) {
-      for (const t of frame.undo[i] as Transition[]) resolvePath(this.root, t.path).apply(t.op, frame.ctx);
-    }
+    const undo = (list: Transition[]): void => {
+      for (const t of list) resolvePath(this.root, t.path).apply(t.op, frame.ctx);
+    };
+    const more = frame.moreUndo;
+    if (more) for (let i = more.length - 1; i >= 0; i--) undo(more[i] as Transition[]);
+    if (frame.firstUndo) undo(frame.firstUndo);
   }
 }

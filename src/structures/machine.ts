@@ -188,13 +188,16 @@ export abstract class BaseMachine implements Machine {
   }
 }
 
+/**
+ * The relative path of a machine's own effects (empty, shared and frozen). A transition whose
+ * path is `HERE` was made fresh by `appliedSelf`, so the applier may re-address it in place.
+ */
+export const HERE = Object.freeze([]) as unknown as Path;
+
 /** Applied with a single effect `op` and a single inverse `inv`, both at the machine itself. */
 export function appliedSelf(op: Op, inv: Op): Applied {
   return { effects: [{ path: HERE, op }], inverse: [{ path: HERE, op: inv }] };
 }
-
-/** The empty relative path (shared and frozen: paths are never mutated). */
-const HERE = Object.freeze([]) as unknown as Path;
 
 /** Throws `invalid_snapshot` for a snapshot that does not fit. */
 export function badSnapshot(kind: string, problem: string): never {

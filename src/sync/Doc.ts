@@ -72,24 +72,32 @@ export class Doc<T extends object = object> {
   }
 
   /** Applies a transition atomically; throws (changing nothing) when it is invalid or conflicts. */
-  apply(t: Transition, options: DocApplyOptions = {}): DocApplied {
-    if (t === null || typeof t !== 'object') throw new LockstepError('invalid_op', 'a transition must be an object { path, op }');
-    return this.applyAll([t], options);
+  apply(t: Transition, options?: DocApplyOptions): DocApplied {
+    const ctx = this.context(options);
+    const patches = this.listeners.size > 0 ? [] : null;
+    const res = this.applier.applyOne(t, ctx, options?.validate !== false, patches);
+    this.applied(res.effects, patches, options?.origin ?? ctx.clientId);
+    return res;
   }
 
   /** Applies several transitions as one atomic unit (used for effects received from a server). */
-  applyAll(ts: readonly Transition[], options: DocApplyOptions = {}): DocApplied {
+  applyAll(ts: readonly Transition[], options?: DocApplyOptions): DocApplied {
     const ctx = this.context(options);
-    const wantPatches = this.listeners.size > 0;
-    const res = this.applier.apply(ts, ctx, { validate: options.validate, patches: wantPatches });
-    this.count++;
-    if (wantPatches && res.effects.length) this.emit(res.effects, options.origin ?? ctx.clientId, res.patches ?? []);
-    return { effects: res.effects, inverse: res.inverse };
+    const patches = this.listeners.size > 0 ? [] : null;
+    const res = this.applier.apply(ts, ctx, options?.validate !== false, patches);
+    this.applied(res.effects, patches, options?.origin ?? ctx.clientId);
+    return res;
   }
 
-  private context(o: DocApplyOptions): ApplyContext {
+  private applied(effects: Transition[], patches: PatchOp[] | null, origin: string): void {
+    this.count++;
+    if (patches && effects.length) this.emit(effects, origin, patches);
+  }
+
+  private context(o: DocApplyOptions | undefined): ApplyContext {
+    if (o === undefined) return new TransitionContext('local', undefined, this.count, transitionSeed(0, this.count));
     const version = o.version ?? this.count;
-    return new TransitionContext(o.clientId ?? 'local', o.time ?? Date.now(), version, o.seed ?? transitionSeed(0, version));
+    return new TransitionContext(o.clientId ?? 'local', o.time, version, o.seed ?? transitionSeed(0, version));
   }
 
   private emit(effects: Transition[], origin: string, raw: PatchOp[]): void {
@@ -170,16 +178,23 @@ export class Doc<T extends object = object> {
   }
 }
 
-/** The context of one transition; its random generator is made only if the transition asks. */
+/**
+ * The context of one transition. Its random generator is made only if the transition asks, and
+ * without a given time the clock is read only if the transition reads `time` (then once).
+ */
 class TransitionContext implements ApplyContext {
   private rng: (() => number) | null = null;
 
   constructor(
     readonly clientId: string,
-    readonly time: number,
+    private stamp: number | undefined,
     readonly version: number,
     private readonly seed: number,
   ) {}
+
+  get time(): number {
+    return (this.stamp ??= Date.now());
+  }
 
   random(): number {
     return (this.rng ??= seededRandom(this.seed))();

@@ -5,7 +5,7 @@
  * length. The last leaf touched is remembered with its offset, so runs of nearby edits (typing)
  * skip the descent. `toString()` is cached until the next edit.
  */
-import { dlen, type TextOp } from './ot/TextOp.js';
+import { dlen, isHigh, isLow, type TextOp } from './ot/TextOp.js';
 import { branch, BRANCH_MAX, collect, groups, leaf, LEAF_MAX, LEAF_MIN, pieces, underfull, type RopeNode } from './RopeNode.js';
 
 /** A mutable string with logarithmic edits. */
@@ -46,6 +46,14 @@ export class Rope {
   charCodeAt(index: number): number {
     if (!(index >= 0 && index < this.root.len)) return NaN;
     return this.find(index, false).charCodeAt(index - this.hotStart);
+  }
+
+  /** True when position `p` falls between the halves of a surrogate pair. */
+  splitsPair(p: number): boolean {
+    if (!(p > 0 && p < this.root.len)) return false;
+    const leaf = this.find(p, false);
+    if (!leaf.surrogates || !isLow(leaf.charCodeAt(p - this.hotStart))) return false;
+    return isHigh(this.charCodeAt(p - 1));
   }
 
   /** The text in [from, to), both clamped to [0, length]. */
@@ -112,7 +120,8 @@ export class Rope {
    * every delete in content form.
    */
   applyOp(op: TextOp): TextOp {
-    const out: TextOp = new Array(op.length);
+    // A copy only when a delete needs its content filled in: an op of inserts is its own effect.
+    let out: TextOp | null = null;
     let pos = 0;
     for (let i = 0; i < op.length; i++) {
       const c = op[i]!;
@@ -121,12 +130,16 @@ export class Rope {
         this.insert(pos, c);
         pos += c.length;
       } else {
-        out[i] = { d: this.delete(pos, dlen(c)) };
-        continue;
+        const removed = this.delete(pos, dlen(c));
+        if (typeof c.d === 'number') {
+          out ??= op.slice(0, i);
+          out.push({ d: removed });
+          continue;
+        }
       }
-      out[i] = c;
+      if (out !== null) out.push(c);
     }
-    return out;
+    return out ?? op;
   }
 
   /** The leaf holding `pos` (at a boundary: the left leaf when `left`), remembered as hot. */

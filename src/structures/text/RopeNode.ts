@@ -1,7 +1,9 @@
 /**
  * The nodes of a Rope and the sizes that keep it balanced. A leaf keeps its text in two parts,
  * `head` and `tail`, with a gap between them where the last edit happened: typing at the gap
- * appends to `head` and deleting next to it trims one part, without copying the leaf.
+ * appends to `head` and deleting next to it trims one part, without copying the leaf. A leaf
+ * also knows whether it may hold a surrogate: without one, no position in it can split a pair,
+ * and checking needs no `charCodeAt` (which would flatten the concatenated `head`).
  */
 
 /** Most code units in a leaf. */
@@ -17,12 +19,16 @@ export const BRANCH_MIN = BRANCH_MAX >> 2;
 export class RopeNode {
   parent: RopeNode | null = null;
   tail = '';
+  /** False when this leaf surely holds no surrogate code unit (true may be stale after deletes). */
+  surrogates: boolean;
   constructor(
     /** Code units below this node. */
     public len: number,
     public head: string,
     public kids: RopeNode[] | null,
-  ) {}
+  ) {
+    this.surrogates = hasSurrogate(head);
+  }
 
   /** A leaf's whole text (closing its gap). */
   text(): string {
@@ -38,6 +44,7 @@ export class RopeNode {
     this.head = text;
     this.tail = '';
     this.len = text.length;
+    this.surrogates = hasSurrogate(text);
   }
 
   /** The code unit at offset `o` of a leaf. */
@@ -48,6 +55,7 @@ export class RopeNode {
 
   /** Inserts `s` at offset `o` of a leaf, leaving the gap after it (`len` is the caller's). */
   insert(o: number, s: string): void {
+    if (!this.surrogates && hasSurrogate(s)) this.surrogates = true;
     const h = this.head;
     if (o === h.length) this.head = h + s;
     else if (o < h.length) {
@@ -81,6 +89,12 @@ export class RopeNode {
     }
     return removed;
   }
+}
+
+/** True when `s` holds a surrogate code unit (paired or not). */
+function hasSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if ((s.charCodeAt(i) & 0xf800) === 0xd800) return true;
+  return false;
 }
 
 /** A new leaf holding `text`. */
