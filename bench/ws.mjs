@@ -70,7 +70,7 @@ async function clients({ port, kind, clients: n, publishers, window, rate, ms })
   const conns = [];
   for (let i = 0; i < n; i++) {
     const ws = new WebSocket(url, lockstep ? ['lockstep.v1.bin'] : [], { perMessageDeflate: false });
-    const c = { ws, id: String(i), version: 0, seq: 0, inflight: 0 };
+    const c = { ws, id: String(i), version: 0, seq: 0, inflight: 0, sentAt: new Map() };
     await new Promise((resolve, reject) => {
       ws.once('error', reject);
       ws.once('open', () => {
@@ -86,13 +86,18 @@ async function clients({ port, kind, clients: n, publishers, window, rate, ms })
     });
     ws.on('message', (data) => {
       const msg = binaryCodec.decode(new Uint8Array(data));
-      if (msg.type !== 'apply') return;
+      // The publisher hears of its own change as an `ack` when nothing came between (or as
+      // the `apply` otherwise); everyone else gets the `apply`.
+      const own = msg.type === 'ack' || (msg.type === 'apply' && msg.origin === c.id);
+      if (msg.type !== 'apply' && msg.type !== 'ack') return;
       c.version = msg.version;
+      const sent = own ? c.sentAt.get(msg.seq) : msg.effects[0].op.value.t;
+      if (own) c.sentAt.delete(msg.seq);
       if (measuring) {
         deliveries++;
-        latencies.push(performance.now() - msg.effects[0].op.value.t);
+        latencies.push(performance.now() - sent);
       }
-      if (msg.origin === c.id) {
+      if (own) {
         c.inflight--;
         if (measuring) acks++;
         if (window) publish(c);
@@ -108,6 +113,7 @@ async function clients({ port, kind, clients: n, publishers, window, rate, ms })
     const t = performance.now();
     const transitions = [{ path: ['value'], op: { type: 'atom/set', value: { t, pad: PAD } } }];
     const seq = ++c.seq;
+    c.sentAt.set(seq, t);
     const msg = lockstep
       ? { type: 'submit', seq, base: c.version, transitions }
       : { type: 'apply', version: c.version + 1, effects: transitions, origin: c.id, seq };

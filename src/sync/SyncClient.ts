@@ -16,7 +16,7 @@ import { Emitter } from './Emitter.js';
 import { Pending, type PendingEntry } from './Pending.js';
 import { Presence } from './Presence.js';
 import { transitionSeed } from './random.js';
-import { PROTOCOL_VERSION, type ApplyMessage, type RejectMessage, type ServerMessage, type WelcomeMessage } from './protocol.js';
+import { PROTOCOL_VERSION, type AckMessage, type ApplyMessage, type RejectMessage, type ServerMessage, type WelcomeMessage } from './protocol.js';
 import { TextCursor } from './TextCursor.js';
 import { UndoStack } from './UndoStack.js';
 
@@ -273,6 +273,8 @@ export class SyncClient<T extends object = object> {
       case 'apply':
         // Before the welcome of this connection, commits are covered by the welcome itself.
         return this.welcomed ? this.apply(msg) : undefined;
+      case 'ack':
+        return this.welcomed ? this.ack(msg) : undefined;
       case 'reject':
         return this.welcomed ? this.reject(msg) : undefined;
       case 'presence':
@@ -318,21 +320,40 @@ export class SyncClient<T extends object = object> {
     this.settle();
   }
 
+  /** Asks the server again for everything after our version (it answers with a welcome). */
+  private catchUp(): void {
+    this.send({ type: 'hello', v: PROTOCOL_VERSION, resume: { clientId: this.id, token: this.token, version: this.confirmed } });
+  }
+
+  /** The oldest pending transition was committed as `version` exactly as applied here. */
+  private confirmHead(version: number): void {
+    this.pending.shift();
+    this.confirmed = version;
+    this.flush();
+    this.settle();
+  }
+
+  private ack(msg: AckMessage): void {
+    if (msg.version <= this.confirmed) return;
+    const head = this.pending.head();
+    // The server acks only what it committed right after our version, exactly as we applied
+    // it; anything else (a gap) is caught up through a new welcome, which carries the effects.
+    if (msg.version === this.confirmed + 1 && head && head.seq === msg.seq && head.local) this.confirmHead(msg.version);
+    else this.catchUp();
+  }
+
   private apply(msg: ApplyMessage): void {
     if (msg.version <= this.confirmed) return;
     if (msg.version !== this.confirmed + 1) {
       // A gap: ask again from where we are (the server answers with what we missed).
-      this.send({ type: 'hello', v: PROTOCOL_VERSION, resume: { clientId: this.id, token: this.token, version: this.confirmed } });
+      this.catchUp();
       return;
     }
     const own = this.id !== null && msg.origin === this.id && msg.seq !== undefined;
     const head = this.pending.head();
     if (own && head && head.seq === msg.seq && head.local && jsonEqual(head.local.effects, msg.effects)) {
       // The server did exactly what we did: nothing to rebase.
-      this.pending.shift();
-      this.confirmed = msg.version;
-      this.flush();
-      this.settle();
+      this.confirmHead(msg.version);
       return;
     }
     if (this.pending.length === 0) {

@@ -73,6 +73,11 @@ interface Session {
   clientId: string;
   identity: Identity;
   lastSeq: number;
+  /**
+   * The version that committed the submit `lastSeq`, or null when it was refused or is not
+   * known (a session restored after a restart): see {@link SyncServer.ackable}.
+   */
+  committedAt: number | null;
   rejected: Array<{ seq: number; code: string; message: string }>;
   conn: Connection | null;
   presence: Json | undefined;
@@ -172,7 +177,7 @@ export class SyncServer<T extends object = object> {
   /** Applies transitions made by the server itself (agents, REST handlers), with origin `server`. */
   dispatch(ts: Transition[]): Committed {
     if (this.failed) throw new LockstepError('closed', 'the room can no longer persist changes');
-    return this.commit(this.applySized(ts, 'server'), 'server', undefined);
+    return this.commit(this.applySized(ts, 'server'), 'server', undefined, null);
   }
 
   /** Stops timers and closes every connection. */
@@ -317,6 +322,7 @@ export class SyncServer<T extends object = object> {
       clientId,
       identity,
       lastSeq,
+      committedAt: lastSeq === 0 ? 0 : null,
       rejected: [],
       conn: null,
       presence: undefined,
@@ -339,7 +345,9 @@ export class SyncServer<T extends object = object> {
 
   private submit(s: Session, msg: SubmitMessage): void {
     if (msg.seq <= s.lastSeq) return; // a resend of something already processed
+    const ack = this.ackable(s, msg);
     s.lastSeq = msg.seq;
+    s.committedAt = null;
     this.dedup.touch(s.clientId, msg.seq, this.inUse);
     try {
       this.throttle(s, s.submits, 'submits');
@@ -354,7 +362,7 @@ export class SyncServer<T extends object = object> {
           throw new LockstepError('forbidden', `not allowed to change /${t.path.join('/')}`);
         }
       }
-      this.commit(this.applySized(ts, s.clientId), s.clientId, msg.seq);
+      s.committedAt = this.commit(this.applySized(ts, s.clientId), s.clientId, msg.seq, ack ? s : null).version;
     } catch (err) {
       const e = toLockstepError(err);
       const rej = { seq: msg.seq, code: e.code, message: e.message };
@@ -362,6 +370,21 @@ export class SyncServer<T extends object = object> {
       if (s.rejected.length > REJECTS_KEPT) s.rejected.shift();
       this.enqueue(() => s.conn?.send({ type: 'reject', ...rej }));
     }
+  }
+
+  /**
+   * Whether the author of `msg` may get a short `ack` instead of the `apply`: its optimistic
+   * effects are then exactly the server's. That holds when the client made the change on the
+   * state the server has now — `base` is the current version, and its previous submit was
+   * committed at or before `base` (nothing of its own was pending underneath, nothing refused)
+   * — and the change runs no app code (`call`), so primitives' deterministic ops alone decide
+   * the effects.
+   */
+  private ackable(s: Session, msg: SubmitMessage): boolean {
+    if (msg.base !== this.versionNo || msg.seq !== s.lastSeq + 1) return false;
+    if (s.committedAt === null || s.committedAt > msg.base) return false;
+    for (const t of msg.transitions) if (t.op.type === 'call') return false;
+    return true;
   }
 
   /** Applies transitions for `author`, refusing (`too_large`) any that would grow the room past its limit. */
@@ -395,10 +418,12 @@ export class SyncServer<T extends object = object> {
     return out;
   }
 
-  private commit(effects: Transition[], origin: string, seq: number | undefined): Committed {
+  /** Commits effects: history, journal, then (once durable) the `apply` to all — or the `ack` to `acked`. */
+  private commit(effects: Transition[], origin: string, seq: number | undefined, acked: Session | null): Committed {
     const committed: Committed = { version: ++this.versionNo, effects, origin };
     if (seq !== undefined) committed.seq = seq;
     const frame = this.codec.encode({ type: 'apply', ...committed });
+    const ack = acked ? this.codec.encode({ type: 'ack', version: committed.version, seq: seq as number }) : null;
     this.history.push(committed, typeof frame === 'string' ? frame.length : frame.byteLength);
     let persisted: void | Promise<void> = undefined;
     try {
@@ -408,7 +433,7 @@ export class SyncServer<T extends object = object> {
     }
     const out: Outgoing = {
       ready: !(persisted instanceof Promise),
-      send: () => this.broadcast(frame),
+      send: () => this.broadcast(frame, acked, ack),
     };
     this.outbox.push(out);
     if (persisted instanceof Promise) {
@@ -451,8 +476,9 @@ export class SyncServer<T extends object = object> {
     if (n) this.outbox.splice(0, n);
   }
 
-  private broadcast(frame: Frame): void {
-    for (const c of this.conns) if (c.session) c.sendFrame(frame);
+  /** Sends `frame` to every session's connection; the session `acked` gets `ack` instead. */
+  private broadcast(frame: Frame, acked: Session | null, ack: Frame | null): void {
+    for (const c of this.conns) if (c.session) c.sendFrame(c.session === acked ? (ack as Frame) : frame);
   }
 
   private setPresence(s: Session, data: Json): void {

@@ -75,6 +75,15 @@ export interface WelcomeMessage {
 export interface ApplyMessage extends Committed {
   type: 'apply';
 }
+/**
+ * Server → author, instead of the `apply` of its own submit: committed as `version`, with
+ * exactly the effects the author applied optimistically (docs/PROTOCOL.md §5 step 7).
+ */
+export interface AckMessage {
+  type: 'ack';
+  version: number;
+  seq: number;
+}
 /** Server → author: a refused transition. */
 export interface RejectMessage {
   type: 'reject';
@@ -95,7 +104,7 @@ export interface ErrorMessage {
 }
 
 /** Everything a server may send. */
-export type ServerMessage = WelcomeMessage | ApplyMessage | RejectMessage | PresenceMessage | PongMessage | ErrorMessage;
+export type ServerMessage = WelcomeMessage | ApplyMessage | AckMessage | RejectMessage | PresenceMessage | PongMessage | ErrorMessage;
 
 /** Limits a server enforces on client messages. */
 export const LIMITS = {

@@ -23,7 +23,7 @@ const CASES = 50; // per connection at most (a server may close a hostile one so
 const ROOMS = ['f0', 'f1', 'f2'];
 const MAX_PAYLOAD = 64 * 1024;
 const PROTOCOLS = ['lockstep.v1.json', 'lockstep.v1.bin', ''] as const;
-const KNOWN = new Set(['welcome', 'apply', 'reject', 'presence', 'pong', 'error']);
+const KNOWN = new Set(['welcome', 'apply', 'ack', 'reject', 'presence', 'pong', 'error']);
 
 jest.setTimeout(120_000);
 
@@ -90,8 +90,8 @@ it(`keeps every room whole under hostile input (seed ${SEED}, ${BATCHES} batches
               cx.seq = (m.lastSeq as number) + 1;
               lastApply = m.version as number;
             }
-            if (m.type === 'apply') {
-              if ((m.version as number) <= lastApply) stolen.push(`apply v${String(m.version)} after v${lastApply}`);
+            if (m.type === 'apply' || m.type === 'ack') {
+              if ((m.version as number) <= lastApply) stolen.push(`${m.type} v${String(m.version)} after v${lastApply}`);
               lastApply = m.version as number;
               cx.version = Math.max(cx.version, m.version as number);
             }
