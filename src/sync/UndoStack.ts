@@ -19,7 +19,9 @@ const MAX_LOG = 100_000;
 
 /** Undo and redo steps of one client. */
 export class UndoStack {
+  /** Undo steps, oldest first; the first `stale` are past the limit, dropped in batches. */
   private undos: Step[] = [];
+  private stale = 0;
   private redos: Step[] = [];
   private log: Transition[] = [];
   private logStart = 0;
@@ -28,7 +30,7 @@ export class UndoStack {
   constructor(private readonly limit: number) {}
 
   get canUndo(): boolean {
-    return this.undos.length > 0;
+    return this.undos.length > this.stale;
   }
 
   get canRedo(): boolean {
@@ -41,12 +43,13 @@ export class UndoStack {
     const step = { seq, inverse, at: this.logStart + this.log.length };
     if (kind === 'undo') this.redos.push(step);
     else this.undos.push(step);
-    if (kind === 'do') this.redos = [];
-    if (this.undos.length > this.limit) this.undos.shift();
+    if (kind === 'do' && this.redos.length) this.redos = [];
+    if (this.undos.length - this.stale > this.limit && ++this.stale >= 64) this.compact();
   }
 
   /** Takes the next step, its Text edits brought up to date. */
   pop(kind: 'undo' | 'redo'): { inverse: Transition[] } | undefined {
+    if (kind === 'undo' && !this.canUndo) return undefined;
     const step = (kind === 'undo' ? this.undos : this.redos).pop();
     if (!step) return undefined;
     let inverse = step.inverse;
@@ -68,6 +71,7 @@ export class UndoStack {
       this.log = this.log.slice(cut);
       this.logStart += cut;
       const alive = (s: Step) => s.at >= this.logStart;
+      this.compact();
       this.undos = this.undos.filter(alive);
       this.redos = this.redos.filter(alive);
     }
@@ -89,6 +93,7 @@ export class UndoStack {
 
   /** Removes the steps of `seq` (the server refused it: it never happened). */
   remove(seq: number): void {
+    this.compact();
     this.undos = this.undos.filter((s) => s.seq !== seq);
     this.redos = this.redos.filter((s) => s.seq !== seq);
   }
@@ -96,8 +101,15 @@ export class UndoStack {
   /** Forgets everything (the state was replaced by a snapshot). */
   clear(): void {
     this.undos = [];
+    this.stale = 0;
     this.redos = [];
     this.log = [];
+  }
+
+  /** Drops the undo steps past the limit. */
+  private compact(): void {
+    this.undos.splice(0, this.stale);
+    this.stale = 0;
   }
 
   /** Drops the part of the log no step needs any more. */

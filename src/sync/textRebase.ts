@@ -9,9 +9,12 @@ import { textType, type TextOp } from '../structures/text/ot/textType.js';
 /** The op type name of Text edits. */
 export const TEXT_EDIT = 'text/edit';
 
-/** A Map key for a path. */
+/**
+ * A Map key for a path: `/` and the segment for the common one-segment path, its JSON array
+ * otherwise (which starts with `[`, so the two forms never meet).
+ */
 export function pathKey(path: readonly string[]): string {
-  return JSON.stringify(path);
+  return path.length === 1 ? '/' + (path[0] as string) : JSON.stringify(path);
 }
 
 /** True when `t` is a Text edit. */

@@ -139,6 +139,28 @@ describe('SyncClient + SyncServer', () => {
     expect(a.canUndo).toBe(true);
   });
 
+  it('keeps the newest undoLimit steps and no more', () => {
+    const net = L.createMemoryNetwork({ seed: 3 });
+    const server = new L.SyncServer(Room, { clock: net.clock });
+    net.listen((t) => void server.accept(t));
+    const a = new L.SyncClient(Room, net.connect(), { clock: net.clock, undoLimit: 5 });
+    net.runUntilQuiet();
+    for (let i = 1; i <= 300; i++) {
+      a.state.atom.set(i);
+      net.runUntilQuiet();
+    }
+    for (let i = 300; i > 295; i--) {
+      expect(a.undo()).toBe(true);
+      net.runUntilQuiet();
+      expect(server.doc.state.atom.value).toBe(i - 1);
+    }
+    expect(a.canUndo).toBe(false);
+    expect(a.undo()).toBe(false);
+    expect(a.redo()).toBe(true);
+    net.runUntilQuiet();
+    expect(server.doc.state.atom.value).toBe(296);
+  });
+
   it('skips and reports an undo that no longer applies', () => {
     const s = setup(2);
     settle(s);
