@@ -89,6 +89,18 @@ interface Session {
 
 type Outgoing = { ready: boolean; send: () => void };
 
+/**
+ * Runs one send of the outbox. A message that cannot be encoded or sent must never wedge the
+ * room's outbox; a client that misses an apply sees the gap and asks again.
+ */
+function sendSafely(send: () => void): void {
+  try {
+    send();
+  } catch {
+    // see above
+  }
+}
+
 const REJECTS_KEPT = 64;
 
 /** The authority for one room. */
@@ -420,10 +432,10 @@ export class SyncServer<T extends object = object> {
 
   /** Commits effects: history, journal, then (once durable) the `apply` to all — or the `ack` to `acked`. */
   private commit(effects: Transition[], origin: string, seq: number | undefined, acked: Session | null): Committed {
-    const committed: Committed = { version: ++this.versionNo, effects, origin };
-    if (seq !== undefined) committed.seq = seq;
-    const frame = this.codec.encode({ type: 'apply', ...committed });
-    const ack = acked ? this.codec.encode({ type: 'ack', version: committed.version, seq: seq as number }) : null;
+    const version = ++this.versionNo;
+    const committed: Committed = seq === undefined ? { version, effects, origin } : { version, effects, origin, seq };
+    const frame = this.codec.encode(seq === undefined ? { type: 'apply', version, effects, origin } : { type: 'apply', version, effects, origin, seq });
+    const ack = acked ? this.codec.encode({ type: 'ack', version, seq: seq as number }) : null;
     this.history.push(committed, typeof frame === 'string' ? frame.length : frame.byteLength);
     let persisted: void | Promise<void> = undefined;
     try {
@@ -431,12 +443,11 @@ export class SyncServer<T extends object = object> {
     } catch (err) {
       this.fail(err);
     }
-    const out: Outgoing = {
-      ready: !(persisted instanceof Promise),
-      send: () => this.broadcast(frame, acked, ack),
-    };
-    this.outbox.push(out);
-    if (persisted instanceof Promise) {
+    const send = (): void => this.broadcast(frame, acked, ack);
+    if (!(persisted instanceof Promise)) this.enqueue(send);
+    else {
+      const out: Outgoing = { ready: false, send };
+      this.outbox.push(out);
       persisted.then(
         () => {
           out.ready = true;
@@ -444,7 +455,7 @@ export class SyncServer<T extends object = object> {
         },
         (err) => this.fail(err),
       );
-    } else this.drain();
+    }
     this.scheduleTimer();
     return committed;
   }
@@ -456,7 +467,12 @@ export class SyncServer<T extends object = object> {
     for (const c of [...this.conns]) c.fail(new LockstepError('internal', 'the room could not persist a change'));
   }
 
+  /** Sends at once when nothing waits to be made durable before it; queues it otherwise. */
   private enqueue(send: () => void): void {
+    if (this.outbox.length === 0) {
+      if (!this.failed) sendSafely(send);
+      return;
+    }
     this.outbox.push({ ready: true, send });
     this.drain();
   }
@@ -464,15 +480,7 @@ export class SyncServer<T extends object = object> {
   private drain(): void {
     if (this.failed) return;
     let n = 0;
-    while (n < this.outbox.length && (this.outbox[n] as Outgoing).ready) {
-      const out = this.outbox[n++] as Outgoing;
-      try {
-        out.send();
-      } catch {
-        // A message that cannot be encoded or sent must never wedge the room's outbox; a
-        // client that misses an apply sees the gap and asks again.
-      }
-    }
+    while (n < this.outbox.length && (this.outbox[n] as Outgoing).ready) sendSafely((this.outbox[n++] as Outgoing).send);
     if (n) this.outbox.splice(0, n);
   }
 

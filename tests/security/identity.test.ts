@@ -46,7 +46,7 @@ describe('a client acts only as itself', () => {
       let origin: string | undefined;
       const off = alice.doc.subscribe((c) => (origin = c.origin));
       // Mallory hears of its own commit (an `ack`, or the `apply` when it was not on the latest state).
-      const answer = await peer.waitFor((m) => (m.type === 'apply' && m.origin !== 'server') || m.type === 'ack');
+      const answer = (await peer.waitFor((m) => (m.type === 'apply' && m.origin !== 'server') || m.type === 'ack')) as Msg;
       expect(answer).toMatchObject(answer.type === 'ack' ? { seq: 1 } : { origin: welcome.clientId, seq: 1 });
       await until(() => alice.state.count.value === 1);
       off();
