@@ -9,6 +9,8 @@
 /** Per-client dedup state, least recently active first. */
 export class DedupTable {
   private readonly seqs = new Map<string, number>();
+  /** The id `touch` made the most recent entry last (still the last entry of `seqs`). */
+  private newest: string | null = null;
 
   constructor(
     private readonly limit: number,
@@ -36,6 +38,11 @@ export class DedupTable {
    * forgets the oldest entries past the limit for which `inUse` is false.
    */
   touch(clientId: string, seq: number, inUse: (clientId: string) => boolean): void {
+    if (clientId === this.newest) {
+      this.seqs.set(clientId, seq); // already the most recent entry: no need to move it
+      return;
+    }
+    this.newest = clientId;
     this.seqs.delete(clientId);
     this.seqs.set(clientId, seq);
     if (this.seqs.size <= this.limit) return;

@@ -1,39 +1,53 @@
 /**
  * History: a window of the latest committed transitions (for catch-up and Text transforms),
- * bounded both by count and by size, so a flood of large changes cannot pin memory.
+ * bounded both by count and by size, so a flood of large changes cannot pin memory. Each commit
+ * is kept as the frame it was broadcast in and decoded again when asked for; only the newest
+ * few are also kept as objects, since the usual question is "what happened since a version a
+ * moment ago". An older commit thus costs the garbage collector one string or byte array, not
+ * a graph of small objects that every collection would have to copy.
  */
+import type { Frame } from '../transport/Transport.js';
 import type { Committed } from './protocol.js';
+
+/** Commits also kept decoded (a power of two). */
+const HOT = 64;
 
 /** The last `limit` committed transitions (at most `maxBytes` of them), contiguous by version. */
 export class History {
-  private items: Array<Committed | undefined> = []; // dropped entries are cleared at once
+  private frames: Array<Frame | undefined> = []; // dropped entries are cleared at once
   private sizes: number[] = [];
   private start = 0;
   private bytes = 0;
+  /** The newest commits by `version % HOT` (a slot holds another version once overwritten). */
+  private readonly hot: Array<Committed | undefined> = new Array(HOT);
 
   constructor(
     private readonly limit: number,
     /** The version before the first entry that will be pushed. */
     private floor: number,
-    /** Total size (as reported to `push`) kept at most; the newest entry is always kept. */
+    /** Turns a frame given to `push` back into its commit. */
+    private readonly decode: (frame: Frame) => Committed,
+    /** Total size of the frames kept at most; the newest entry is always kept. */
     private readonly maxBytes = Infinity,
   ) {}
 
-  /** Remembers a committed transition (versions must be contiguous) of about `bytes` bytes. */
-  push(c: Committed, bytes = 0): void {
-    this.items.push(c);
+  /** Remembers a committed transition (versions must be contiguous) and its encoded frame. */
+  push(c: Committed, frame: Frame): void {
+    const bytes = typeof frame === 'string' ? frame.length : frame.byteLength;
+    this.frames.push(frame);
     this.sizes.push(bytes);
+    this.hot[c.version & (HOT - 1)] = c;
     this.bytes += bytes;
     for (;;) {
-      const kept = this.items.length - this.start;
+      const kept = this.frames.length - this.start;
       if (!(kept > this.limit || (kept > 1 && this.bytes > this.maxBytes))) break;
       this.bytes -= this.sizes[this.start] as number;
-      this.items[this.start] = undefined;
+      this.frames[this.start] = undefined;
       this.start++;
       this.floor++;
     }
-    if (this.start > 1024 && this.start * 2 > this.items.length) {
-      this.items = this.items.slice(this.start);
+    if (this.start > 1024 && this.start * 2 > this.frames.length) {
+      this.frames = this.frames.slice(this.start);
       this.sizes = this.sizes.slice(this.start);
       this.start = 0;
     }
@@ -42,7 +56,11 @@ export class History {
   /** Everything after `version` up to `current`, or null when part of it is no longer kept. */
   since(version: number, current: number): Committed[] | null {
     if (version < this.floor || version > current) return null;
-    const from = this.start + (version - this.floor);
-    return this.items.slice(from) as Committed[];
+    const out: Committed[] = [];
+    for (let v = version + 1; v <= current; v++) {
+      const hot = this.hot[v & (HOT - 1)];
+      out.push(hot !== undefined && hot.version === v ? hot : this.decode(this.frames[this.start + (v - 1 - this.floor)] as Frame));
+    }
+    return out;
   }
 }

@@ -124,12 +124,14 @@ export class Pending {
   sendable(): PendingEntry[] {
     const out: PendingEntry[] = [];
     const busy = new Set<string>(); // Text paths edited by entries in flight or going out
-    for (const e of this.entries) {
+    const n = this.entries.length;
+    for (let i = 0; i < n; i++) {
+      const e = this.entries[i] as PendingEntry;
       if (!e.sent) {
-        if (e.ts.some((t) => isText(t) && busy.has(pathKey(t.path)))) break;
+        if (busy.size && e.ts.some((t) => isText(t) && busy.has(pathKey(t.path)))) break;
         out.push(e);
       }
-      for (const k of textPaths(e)) busy.add(k);
+      if (i < n - 1) for (const k of textPaths(e)) busy.add(k); // the last entry holds back nothing
     }
     return out;
   }

@@ -16,6 +16,7 @@ import { History } from './History.js';
 import {
   PROTOCOL_VERSION,
   validateClientMessage,
+  type ApplyMessage,
   type Committed,
   type HelloMessage,
   type SubmitMessage,
@@ -142,8 +143,13 @@ export class SyncServer<T extends object = object> {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.dedup = new DedupTable(this.limits.dedupEntries, r?.lastSeqs);
     const recent = r?.history ?? [];
-    this.history = new History(options.history ?? 10_000, this.versionNo - recent.length, this.limits.historyBytes);
-    for (const c of recent) this.history.push(c, JSON.stringify(c).length);
+    const codec = this.codec;
+    const decode = (frame: Frame): Committed => {
+      const { type: _apply, ...committed } = codec.decode(frame) as ApplyMessage;
+      return committed;
+    };
+    this.history = new History(options.history ?? 10_000, this.versionNo - recent.length, decode, this.limits.historyBytes);
+    for (const c of recent) this.history.push(c, codec.encode({ type: 'apply', ...c }));
     this.hooks = rootTransitions(this.doc.state);
     this.size = JSON.stringify(this.doc.snapshot()).length;
     this.doc.setDispatcher((t) => void this.dispatch([t]));
@@ -436,7 +442,7 @@ export class SyncServer<T extends object = object> {
     const committed: Committed = seq === undefined ? { version, effects, origin } : { version, effects, origin, seq };
     const frame = this.codec.encode(seq === undefined ? { type: 'apply', version, effects, origin } : { type: 'apply', version, effects, origin, seq });
     const ack = acked ? this.codec.encode({ type: 'ack', version, seq: seq as number }) : null;
-    this.history.push(committed, typeof frame === 'string' ? frame.length : frame.byteLength);
+    this.history.push(committed, frame);
     let persisted: void | Promise<void> = undefined;
     try {
       persisted = this.options.persist?.(committed);
