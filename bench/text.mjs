@@ -97,13 +97,12 @@ async function docReplay({ start, patches }, options) {
   };
 }
 
-/** The text op of one trace patch. */
+/** The text op of one trace patch (array literals, as `Text.replace` builds it). */
 function editOps(pos, del, ins) {
-  const ops = [];
-  if (pos) ops.push(pos);
-  if (ins) ops.push(ins);
-  if (del) ops.push({ d: del });
-  return ops;
+  if (del === 0) return pos ? [pos, ins] : [ins];
+  const d = { d: del };
+  if (ins === '') return pos ? [pos, d] : [d];
+  return pos ? [pos, ins, d] : [ins, d];
 }
 
 async function child(impl, name) {

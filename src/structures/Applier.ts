@@ -18,7 +18,8 @@ import {
   type Transition,
   HERE,
 } from './machine.js';
-import { compileSchema, describeErrors } from './schema.js';
+import type { ValidateFunction } from 'ajv';
+import { compileSchema, describeErrors, type JsonSchema } from './schema.js';
 
 /** Effects and inverse collected while a transition runs (arrays made only when a step needs them). */
 class Frame {
@@ -103,6 +104,18 @@ export function resolvePath(root: Machine, path: Path): Machine {
     m = next;
   }
   return m;
+}
+
+let lastSchema: JsonSchema | null = null;
+let lastValidator: ValidateFunction | null = null;
+
+/** `compileSchema`, remembering the last schema asked for (runs of one kind's ops are common). */
+function validatorOf(schema: JsonSchema): ValidateFunction {
+  if (schema !== lastSchema) {
+    lastValidator = compileSchema(schema);
+    lastSchema = schema;
+  }
+  return lastValidator as ValidateFunction;
 }
 
 /** True for an array of strings (holes of a sparse array are not strings). */
@@ -211,7 +224,7 @@ export class Applier implements Dispatcher {
     if (op === null || typeof op !== 'object') throw new LockstepError('invalid_op', 'an op must be an object');
     const machine = resolvePath(this.root, path);
     if (validate) {
-      const valid = compileSchema(machine.opSchema);
+      const valid = validatorOf(machine.opSchema);
       if (!valid(op)) {
         const problem = `op for ${machine.kind} at ${showPath(path)} ${describeErrors(valid.errors)}`;
         throw new LockstepError('invalid_op', problem, { path });

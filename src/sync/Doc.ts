@@ -95,9 +95,8 @@ export class Doc<T extends object = object> {
   }
 
   private context(o: DocApplyOptions | undefined): ApplyContext {
-    if (o === undefined) return new TransitionContext('local', undefined, this.count, transitionSeed(0, this.count));
-    const version = o.version ?? this.count;
-    return new TransitionContext(o.clientId ?? 'local', o.time, version, o.seed ?? transitionSeed(0, version));
+    if (o === undefined) return new TransitionContext('local', undefined, this.count, undefined);
+    return new TransitionContext(o.clientId ?? 'local', o.time, o.version ?? this.count, o.seed);
   }
 
   private emit(effects: Transition[], origin: string, raw: PatchOp[]): void {
@@ -179,8 +178,9 @@ export class Doc<T extends object = object> {
 }
 
 /**
- * The context of one transition. Its random generator is made only if the transition asks, and
- * without a given time the clock is read only if the transition reads `time` (then once).
+ * The context of one transition. Its random generator is made only if the transition asks
+ * (seeded with the given seed, or one derived from the version), and without a given time the
+ * clock is read only if the transition reads `time` (then once).
  */
 class TransitionContext implements ApplyContext {
   private rng: (() => number) | null = null;
@@ -189,7 +189,7 @@ class TransitionContext implements ApplyContext {
     readonly clientId: string,
     private stamp: number | undefined,
     readonly version: number,
-    private readonly seed: number,
+    private readonly seed: number | undefined,
   ) {}
 
   get time(): number {
@@ -197,6 +197,6 @@ class TransitionContext implements ApplyContext {
   }
 
   random(): number {
-    return (this.rng ??= seededRandom(this.seed))();
+    return (this.rng ??= seededRandom(this.seed ?? transitionSeed(0, this.version)))();
   }
 }

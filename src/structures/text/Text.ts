@@ -35,6 +35,14 @@ export const textOpSchema: JsonSchema = {
   additionalProperties: false,
 };
 
+/** The op replacing `count` code units at `pos` with `text` (array literals: typing makes many). */
+function editOps(pos: number, count: number, text: string): TextOp {
+  if (count === 0) return pos ? [pos, text] : [text];
+  const d = { d: count };
+  if (text === '') return pos ? [pos, d] : [d];
+  return pos ? [pos, text, d] : [text, d];
+}
+
 /** The reason `s` cannot be a Text's content, or null. */
 function badContent(s: unknown): string | null {
   if (typeof s !== 'string') return `expected a string, got ${s === null ? 'null' : typeof s}`;
@@ -92,11 +100,7 @@ export class Text extends BaseMachine {
       throw new Conflict('out_of_range', `cannot edit [${pos}, ${pos + count}) of a text of length ${len}`, { pos, count, length: len });
     }
     if (!count && !text) return;
-    const ops: TextOp = [];
-    if (pos) ops.push(pos);
-    if (text) ops.push(text);
-    if (count) ops.push({ d: count });
-    this.edit(ops);
+    this.edit(editOps(pos, count, text));
   }
 
   /** Applies an OT op (see `textType`) as one transition. */
