@@ -18,6 +18,7 @@ const suites = [
   ['sync.mjs', runs],
   ['journal.mjs', []],
   ['ws.mjs', quick ? ['--ms', '1000'] : []],
+  ['codec.mjs', quick ? ['--rounds', '1', '--n', '20000'] : []],
 ];
 for (const [file, args] of suites) {
   console.log(`\n=== bench/${file} ${args.join(' ')}`);

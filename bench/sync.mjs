@@ -1,11 +1,12 @@
 // Sync benchmark: a real editing trace typed by client A and received by client B, end to end.
 //
-//   npm run build && node bench/sync.mjs [--runs 5] [--trace automerge-paper] [--only lockstep,yjs]
+//   npm run build && node bench/sync.mjs [--runs 5] [--trace automerge-paper] [--only lockstep-json,lockstep-bin,yjs]
 //
 // lockstep: A and B are SyncClients of one SyncServer over the seeded memory transport with zero
-// latency; every edit is its own transition, and the network runs until quiet after each edit
-// (A applies it optimistically, the server validates and commits it, both clients get the
-// `apply`). Yjs: doc A's update events are applied to doc B, one transaction per edit. Each
+// latency, speaking JSON (`lockstep-json`) or the binary codec (`lockstep-bin`); every edit is
+// its own transition, and the network runs until quiet after each edit (A applies it
+// optimistically and submits it, the server validates and commits it, B gets the `apply` and A
+// the `ack`). Yjs: doc A's update events are applied to doc B, one transaction per edit. Each
 // (implementation, run) is a fresh Node process; the parent prints medians, edits per second,
 // bytes per edit on the wire and the ratio of lockstep's rate to Yjs's.
 //
@@ -25,30 +26,36 @@ function loadTrace(name) {
   return { end: trace.endContent, patches };
 }
 
-const impls = {
-  async lockstep({ patches }) {
-    const L = await import('../dist/index.js');
-    const Root = L.defineStateMachine({ name: 'Notes', fields: { text: () => new L.Text() } });
-    const net = L.createMemoryNetwork({ seed: 1, latency: 0 });
-    const server = new L.SyncServer(Root, { clock: net.clock, limits: { submitRate: 1e9, submitBurst: 1e9 } });
-    net.listen((t) => void server.accept(t));
-    const a = new L.SyncClient(Root, net.connect(), { clock: net.clock });
-    const b = new L.SyncClient(Root, net.connect(), { clock: net.clock });
+/** lockstep end to end with the given codec (`json`: `lockstep.v1.json`, `bin`: `lockstep.v1.bin`). */
+async function lockstep({ patches }, codecName) {
+  const L = await import('../dist/index.js');
+  const { binaryCodec } = await import('../dist/transport/binary/binaryCodec.js');
+  const codec = codecName === 'bin' ? binaryCodec : L.jsonCodec;
+  const Root = L.defineStateMachine({ name: 'Notes', fields: { text: () => new L.Text() } });
+  const net = L.createMemoryNetwork({ seed: 1, latency: 0 });
+  const server = new L.SyncServer(Root, { codec, clock: net.clock, limits: { submitRate: 1e9, submitBurst: 1e9 } });
+  net.listen((t) => void server.accept(t));
+  const a = new L.SyncClient(Root, net.connect(), { codec, clock: net.clock });
+  const b = new L.SyncClient(Root, net.connect(), { codec, clock: net.clock });
+  net.runUntilQuiet();
+  const before = net.stats().bytesDelivered;
+  const t0 = performance.now();
+  const text = a.state.text;
+  for (const [pos, del, ins] of patches) {
+    if (del && ins) text.replace(pos, del, ins);
+    else if (del) text.delete(pos, del);
+    else text.insert(pos, ins);
     net.runUntilQuiet();
-    const before = net.stats().bytesDelivered;
-    const t0 = performance.now();
-    const text = a.state.text;
-    for (const [pos, del, ins] of patches) {
-      if (del && ins) text.replace(pos, del, ins);
-      else if (del) text.delete(pos, del);
-      else text.insert(pos, ins);
-      net.runUntilQuiet();
-    }
-    const ms = performance.now() - t0;
-    const st = net.stats();
-    // Bytes each way per edit: A → server (submit) + server → A and B (apply).
-    return { ms, text: b.state.text.toString(), wire: (st.bytesDelivered - before) / patches.length, server: server.doc.state.text.toString() };
-  },
+  }
+  const ms = performance.now() - t0;
+  const st = net.stats();
+  // Bytes per edit, all directions: A → server (submit), server → B (apply), server → A (ack or apply).
+  return { ms, text: b.state.text.toString(), wire: (st.bytesDelivered - before) / patches.length, server: server.doc.state.text.toString() };
+}
+
+const impls = {
+  'lockstep-json': (trace) => lockstep(trace, 'json'),
+  'lockstep-bin': (trace) => lockstep(trace, 'bin'),
   async yjs({ patches }) {
     const Y = await import('yjs');
     const docA = new Y.Doc();
@@ -90,7 +97,7 @@ async function main() {
   const opt = (n, d) => (args.includes(`--${n}`) ? args[args.indexOf(`--${n}`) + 1] : d);
   const runs = Number(opt('runs', 5));
   const traceName = opt('trace', 'automerge-paper');
-  const only = opt('only', 'lockstep,yjs').split(',');
+  const only = opt('only', 'lockstep-json,lockstep-bin,yjs').split(',');
   const results = {};
   for (let i = 0; i < runs; i++) {
     for (const impl of only) {
@@ -110,7 +117,9 @@ async function main() {
     rate[impl] = rs[0].edits / (ms / 1000);
     console.log(`| ${impl} | ${ms.toFixed(0)} | ${Math.round(rate[impl]).toLocaleString('en')} | ${median(rs.map((r) => r.wire)).toFixed(1)} |`);
   }
-  if (rate.lockstep && rate.yjs) console.log(`\nlockstep / Yjs end-to-end rate: ${(rate.lockstep / rate.yjs).toFixed(2)}× (target ≥ 4×)`);
+  for (const impl of ['lockstep-json', 'lockstep-bin']) {
+    if (rate[impl] && rate.yjs) console.log(`\n${impl} / Yjs end-to-end rate: ${(rate[impl] / rate.yjs).toFixed(2)}× (target ≥ 4×)`);
+  }
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4]);

@@ -149,6 +149,64 @@ describe('binary codec', () => {
     );
   });
 
+  it('decodes streams of repeated and colliding short strings as JSON does', () => {
+    // A small alphabet makes strings repeat, and makes many share a length and the characters
+    // the decoder's cache samples (first, middle, last) while differing elsewhere: one slot.
+    const short = fc.string({ unit: fc.constantFrom('a', 'b', 'é', '\u0000', '\ud800', '~'), maxLength: 18 });
+    const item = fc.oneof(short, fc.dictionary(short, short, { maxKeys: 6 }), fc.array(short, { maxLength: 4 }));
+    fc.assert(
+      fc.property(fc.array(fc.record({ type: short, body: item }), { minLength: 20, maxLength: 120 }), (stream) => {
+        const frames = stream.map((m) => binaryCodec.encode(m));
+        frames.forEach((f, i) => expect(JSON.stringify(binaryCodec.decode(f))).toBe(JSON.stringify(viaJson(stream[i]))));
+      }),
+      { numRuns: 300 },
+    );
+    const sameSlot = ['axbyc', 'azbwc', 'axbyc', 'aabac', 'azbwc'];
+    for (let round = 0; round < 3; round++) for (const s of sameSlot) expect(decodeValue(encodeValue(s))).toBe(s);
+  });
+
+  it('keeps every frame intact while later ones share its buffer', () => {
+    const wide = fc.dictionary(fc.string({ maxLength: 4 }), fc.nat(), { minKeys: 16, maxKeys: 40 });
+    const sized = fc.oneof(message, wide, fc.string({ minLength: 500, maxLength: 6000 }).map((s) => ({ type: 'x', s })));
+    fc.assert(
+      fc.property(fc.array(sized, { minLength: 1, maxLength: 60 }), (stream) => {
+        const frames = stream.map((m) => encodeValue(m)); // small ones are views of shared slabs
+        frames.forEach((f, i) => expect(JSON.stringify(decodeValue(f))).toBe(JSON.stringify(viaJson(stream[i]))));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('writes long strings (the platform encoder and decoder) as WTF-8 too', () => {
+    const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+    const payload = (b: Uint8Array): Uint8Array => b.subarray(b[0]! <= 0xbf ? 1 : b[0] === 0xd9 ? 2 : b[0] === 0xda ? 3 : 5);
+    const long = fc.tuple(fc.string({ minLength: 64, maxLength: 300 }), anyString, fc.constantFrom('', '\ud800', '\udc00x', '\ufffd', '\ud83d\ude00'));
+    fc.assert(
+      fc.property(long, ([a, b, c]) => {
+        const s = a + c + b;
+        expect(JSON.stringify(decodeValue(encodeValue({ [s]: s })))).toBe(JSON.stringify(viaJson({ [s]: s })));
+        if (!loneSurrogate.test(s)) expect(hex(payload(encodeValue(s)))).toBe(Buffer.from(s).toString('hex'));
+      }),
+      { numRuns: 500 },
+    );
+    const x64 = '78'.repeat(64);
+    expect(decodeValue(bytes(`d9 43 ${x64} eda080`))).toBe('x'.repeat(64) + '\ud800');
+    expect(hex(encodeValue('x'.repeat(64) + '\ud800'))).toBe(`d943${x64}eda080`);
+    expect(hex(encodeValue('x'.repeat(64) + '\ufffd'))).toBe(`d943${x64}efbfbd`);
+    expect(invalid(() => decodeValue(bytes(`d9 42 ${x64} c328`)))).toContain('UTF-8');
+  });
+
+  it('refuses a repeated __proto__ key', () => {
+    const key = 'a9 5f5f70726f746f5f5f';
+    expect(invalid(() => decodeValue(bytes(`82 ${key} 01 ${key} 02`)))).toContain('repeats');
+  });
+
+  it('keeps encoding after the buffer of a frame was transferred away', () => {
+    const frame = encodeValue({ type: 'ping' });
+    structuredClone(frame.buffer, { transfer: [frame.buffer] });
+    expect(decodeValue(encodeValue({ type: 'pong' }))).toEqual({ type: 'pong' });
+  });
+
   it('is smaller than JSON for typical messages', () => {
     const apply = {
       type: 'apply',

@@ -13,7 +13,10 @@ import type { Frame } from '../Transport.js';
 import { decodeValue } from './decodeValue.js';
 import { encodeValue } from './encodeValue.js';
 
-/** MessagePack in binary frames. */
+/**
+ * MessagePack in binary frames. Frames up to 2 KiB are views of a buffer they share (as Node's
+ * pooled `Buffer`s are): read one through its `byteOffset` and `byteLength`.
+ */
 export const binaryCodec: Codec = {
   name: 'lockstep.v1.bin',
   encode(message: object): Frame {

@@ -3,65 +3,107 @@
  * docs/PROTOCOL.md §9). It encodes exactly what `JSON.stringify` would keep — `toJSON()` is
  * called, `undefined`, functions and symbols are left out of objects and become nil in arrays,
  * non-finite numbers become nil, -0 becomes 0 — so both codecs carry the same messages.
- * Strings are generalized UTF-8 (WTF-8): a lone surrogate, which JSON carries as `\ud800`, is
- * written as its own 3-byte sequence instead of being replaced.
+ * Strings are generalized UTF-8 (WTF-8, see encodeString.ts).
+ *
+ * Built for the small messages that dominate traffic: frames are written straight into a slab
+ * they share, as Node pools small `Buffer`s — a small frame is a view of its slab, so encoding
+ * one allocates no buffer and copies nothing — integers and headers byte by byte, short strings
+ * by a loop that assumes ASCII.
  */
 import { LockstepError } from '../../errors.js';
+import { NATIVE_MIN, writeWtf8 } from './encodeString.js';
 
 /** The deepest nesting of arrays and objects either side of the codec accepts. */
 export const MAX_BINARY_DEPTH = 256;
 
-const INITIAL = 4096;
-/** Above this size the scratch buffer is given back after an encode. */
+/** Size of a slab that small frames share. */
+const SLAB = 16 * 1024;
+/** Frames longer than this are written in a scratch buffer of their own and copied out. */
+const SHARED_MAX = 2 * 1024;
+/** Above this size that scratch buffer is given back after an encode. */
 const KEEP = 1 << 20;
+const EMPTY: Uint8Array = new Uint8Array(0);
+const hasOwn = Object.prototype.hasOwnProperty;
+const float = new Float64Array(1);
+const floatBytes = new Uint8Array(float.buffer);
+/** 7 where `float` is little-endian: `floatBytes[i ^ swap]` is its i-th byte big-endian. */
+const swap = new Uint8Array(new Float64Array([-0]).buffer)[0] === 0x80 ? 0 : 7;
 
-let buf = new Uint8Array(INITIAL);
-let view = new DataView(buf.buffer);
-let pos = 0;
+/**
+ * Where frames are written: `slab`, shared by small frames, is handed out up to `free`; `large`
+ * is the scratch buffer of large frames; `buf` is the one being written, the frame starting at
+ * `start`, the next byte at `pos`. Module state (`toJSON` and getters are the only calls out, and
+ * they return values rather than encode), in one `const` object rather than `let` bindings, which
+ * V8 checks for initialization at every use.
+ */
+const output = { slab: new Uint8Array(SLAB) as Uint8Array, free: 0, large: EMPTY, buf: EMPTY, start: 0, pos: 0 };
 
-/** Encodes `value` as one MessagePack value; `invalid_message` when nested too deep (or cyclic). */
+/**
+ * Encodes `value` as one MessagePack value; `invalid_message` when nested too deep (or cyclic).
+ * A small result is a view of a buffer shared with other results: read it through its
+ * `byteOffset` and `byteLength`, not its whole `.buffer`.
+ */
 export function encodeValue(value: unknown): Uint8Array {
-  pos = 0;
+  const o = output;
+  if (o.slab.length === 0) newSlab(); // its buffer was transferred away
+  o.buf = o.slab;
+  o.start = o.pos = o.free;
   try {
     write(value, '', 0);
-    return buf.slice(0, pos);
+    const len = o.pos - o.start;
+    if (o.buf === o.slab && len <= SHARED_MAX) {
+      o.free = o.pos;
+      return new Uint8Array(o.slab.buffer, o.start, len); // cheaper than subarray (no species lookup)
+    }
+    return o.buf.slice(o.start, o.pos);
   } finally {
-    if (buf.length > KEEP) grow(INITIAL, true);
+    if (o.large.length > KEEP) o.large = EMPTY;
   }
 }
 
-function grow(size: number, reset = false): void {
-  const next = new Uint8Array(size);
-  if (!reset) next.set(buf.subarray(0, pos));
-  buf = next;
-  view = new DataView(buf.buffer);
+function newSlab(): Uint8Array {
+  output.free = 0;
+  return (output.slab = new Uint8Array(SLAB));
 }
 
+/** Makes room for `n` more bytes, moving the frame to a new slab or to a (larger) `large`. */
 function ensure(n: number): void {
-  if (pos + n <= buf.length) return;
-  let size = buf.length * 2;
-  while (size < pos + n) size *= 2;
-  grow(size);
+  const o = output;
+  if (o.pos + n <= o.buf.length) return;
+  const need = o.pos - o.start + n;
+  let next = o.large;
+  if (need <= SHARED_MAX) {
+    next = newSlab();
+  } else if (next.length < need) {
+    let size = SLAB;
+    while (size < 2 * need) size *= 2;
+    next = o.large = new Uint8Array(size);
+  }
+  next.set(o.buf.subarray(o.start, o.pos));
+  o.pos -= o.start;
+  o.start = 0;
+  o.buf = next;
 }
 
-function write(input: unknown, key: string, depth: number): void {
+/** Writes `input` found at `key` (an array index or a property name, as `toJSON` is told). */
+function write(input: unknown, key: string | number, depth: number): void {
   let value = input;
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON(key: string): unknown }).toJSON(key);
+  if (typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON(key: string): unknown }).toJSON(String(key));
   }
   switch (typeof value) {
     case 'string':
       return writeString(value);
     case 'number':
-      return Number.isFinite(value) ? writeNumber(value) : byte(0xc0);
-    case 'boolean':
-      return byte(value ? 0xc3 : 0xc2);
+      return writeNumber(value);
     case 'object':
       if (value === null) return byte(0xc0);
       if (depth >= MAX_BINARY_DEPTH) {
         throw new LockstepError('invalid_message', `message nested deeper than ${MAX_BINARY_DEPTH} levels (or cyclic)`);
       }
       return Array.isArray(value) ? writeArray(value, depth + 1) : writeObject(value as Record<string, unknown>, depth + 1);
+    case 'boolean':
+      return byte(value ? 0xc3 : 0xc2);
     default:
       return byte(0xc0); // undefined, function, symbol, bigint: as JSON.stringify does in arrays
   }
@@ -69,104 +111,141 @@ function write(input: unknown, key: string, depth: number): void {
 
 function byte(b: number): void {
   ensure(1);
-  buf[pos++] = b;
+  output.buf[output.pos++] = b;
 }
 
+/** Writes `n` big-endian in `size` (1, 2 or 4) bytes at `at`. */
+function uint(at: number, size: number, n: number): void {
+  const { buf } = output;
+  if (size === 4) {
+    buf[at++] = n >>> 24;
+    buf[at++] = n >>> 16;
+  }
+  if (size >= 2) buf[at++] = n >>> 8;
+  buf[at] = n;
+}
+
+/** A length header: the fix form up to `fixMax`, else `code16` + 2 bytes or `code16 + 1` + 4. */
 function head(fix: number, fixMax: number, n: number, code16: number): void {
   ensure(5);
-  if (n <= fixMax) buf[pos++] = fix | n;
-  else if (n <= 0xffff) {
-    buf[pos] = code16;
-    view.setUint16(pos + 1, n);
-    pos += 3;
+  const o = output;
+  if (n <= fixMax) {
+    o.buf[o.pos++] = fix | n;
   } else {
-    buf[pos] = code16 + 1;
-    view.setUint32(pos + 1, n);
-    pos += 5;
+    const size = n <= 0xffff ? 2 : 4;
+    o.buf[o.pos] = size === 2 ? code16 : code16 + 1;
+    uint(o.pos + 1, size, n);
+    o.pos += 1 + size;
   }
 }
 
 function writeNumber(n: number): void {
   ensure(9);
-  if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) {
-    buf[pos] = 0xcb;
-    view.setFloat64(pos + 1, n);
-    pos += 9;
-  } else if (n >= 0 && n < 0x80) {
-    buf[pos++] = n; // positive fixint (-0 too)
-  } else if (n < 0 && n >= -32) {
-    buf[pos++] = n & 0xff; // negative fixint
-  } else if (n > 0) {
-    const size = n <= 0xff ? 1 : n <= 0xffff ? 2 : 4;
-    buf[pos] = size === 1 ? 0xcc : size === 2 ? 0xcd : 0xce;
-    if (size === 1) view.setUint8(pos + 1, n);
-    else if (size === 2) view.setUint16(pos + 1, n);
-    else view.setUint32(pos + 1, n);
-    pos += 1 + size;
+  const o = output;
+  const { buf } = o;
+  if ((n | 0) === n) {
+    // an int32 (-0 too)
+    if (n >= 0 ? n < 0x80 : n >= -32) {
+      buf[o.pos++] = n; // positive or negative fixint (stored modulo 256)
+    } else {
+      const size = n >= -0x80 && n <= 0xff ? 1 : n >= -0x8000 && n <= 0xffff ? 2 : 4;
+      const code = size === 1 ? 0xcc : size === 2 ? 0xcd : 0xce; // uint 8/16/32
+      buf[o.pos] = n < 0 ? code + 4 : code; // int 8/16/32: d0–d2
+      uint(o.pos + 1, size, n);
+      o.pos += 1 + size;
+    }
+  } else if (n > 0 && n <= 0xffffffff && Number.isInteger(n)) {
+    buf[o.pos] = 0xce;
+    uint(o.pos + 1, 4, n);
+    o.pos += 5;
+  } else if (Number.isFinite(n)) {
+    buf[o.pos++] = 0xcb;
+    float[0] = n;
+    for (let i = 0; i < 8; i++) buf[o.pos++] = floatBytes[i ^ swap] as number;
   } else {
-    const size = n >= -0x80 ? 1 : n >= -0x8000 ? 2 : 4;
-    buf[pos] = size === 1 ? 0xd0 : size === 2 ? 0xd1 : 0xd2;
-    if (size === 1) view.setInt8(pos + 1, n);
-    else if (size === 2) view.setInt16(pos + 1, n);
-    else view.setInt32(pos + 1, n);
-    pos += 1 + size;
+    buf[o.pos++] = 0xc0;
   }
 }
 
 function writeArray(items: unknown[], depth: number): void {
-  head(0x90, 15, items.length, 0xdc);
-  for (let i = 0; i < items.length; i++) write(items[i], String(i), depth);
+  const n = items.length;
+  head(0x90, 15, n, 0xdc);
+  for (let i = 0; i < n; i++) {
+    const v = items[i];
+    if (typeof v === 'string') writeString(v);
+    else if (typeof v === 'number') writeNumber(v);
+    else write(v, i, depth);
+  }
 }
 
 function writeObject(obj: Record<string, unknown>, depth: number): void {
-  const keys = Object.keys(obj).filter((k) => {
-    const t = typeof obj[k];
-    return t !== 'undefined' && t !== 'function' && t !== 'symbol';
-  });
-  head(0x80, 15, keys.length, 0xde);
-  for (const k of keys) {
+  // The count is known only at the end: a fixmap header is reserved, moved up if it grows. Its
+  // place is kept relative to the frame, which a nested write may move to another buffer.
+  ensure(1);
+  const o = output;
+  const offset = o.pos++ - o.start;
+  let n = 0;
+  for (const k in obj) {
+    if (!hasOwn.call(obj, k)) continue;
+    const v = obj[k];
+    const t = typeof v;
+    if (t === 'undefined' || t === 'function' || t === 'symbol') continue;
     writeString(k);
-    write(obj[k], k, depth);
+    if (t === 'string') writeString(v as string);
+    else if (t === 'number') writeNumber(v as number);
+    else write(v, k, depth);
+    n++;
   }
+  if (n <= 15) {
+    o.buf[o.start + offset] = 0x80 | n;
+    return;
+  }
+  const size = n <= 0xffff ? 2 : 4;
+  ensure(size);
+  const at = o.start + offset;
+  o.buf.copyWithin(at + 1 + size, at + 1, o.pos);
+  o.buf[at] = size === 2 ? 0xde : 0xdf;
+  uint(at + 1, size, n);
+  o.pos += size;
 }
 
 function writeString(s: string): void {
   const n = s.length;
-  // Reserve the header for the largest possible byte length, then shrink it to fit.
-  const max = n * 3;
+  if (n >= NATIVE_MIN) return writeUtf8(s);
+  // Most strings are ASCII: n bytes, so the header is known; anything else starts over below.
+  const size = n <= 31 ? 1 : 2;
+  ensure(size + n);
+  const o = output;
+  const { buf } = o;
+  let p = o.pos + size;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return writeUtf8(s);
+    buf[p++] = c;
+  }
+  if (size === 1) {
+    buf[o.pos] = 0xa0 | n;
+  } else {
+    buf[o.pos] = 0xd9;
+    buf[o.pos + 1] = n;
+  }
+  o.pos = p;
+}
+
+/** Any string: room for the longest encoding and its header, which shrinks to fit after. */
+function writeUtf8(s: string): void {
+  const max = s.length * 3;
   const reserved = max <= 31 ? 1 : max <= 0xff ? 2 : max <= 0xffff ? 3 : 5;
   ensure(reserved + max);
-  const start = pos + reserved;
-  let p = start;
-  for (let i = 0; i < n; i++) {
-    let c = s.charCodeAt(i);
-    if (c < 0x80) {
-      buf[p++] = c;
-      continue;
-    }
-    if (c < 0x800) {
-      buf[p++] = 0xc0 | (c >> 6);
-    } else {
-      const next = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-      if ((c & 0xfc00) === 0xd800 && (next & 0xfc00) === 0xdc00) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-        buf[p++] = 0xf0 | (c >> 18);
-        buf[p++] = 0x80 | ((c >> 12) & 0x3f);
-      } else {
-        buf[p++] = 0xe0 | (c >> 12); // also a lone surrogate (WTF-8)
-      }
-      buf[p++] = 0x80 | ((c >> 6) & 0x3f);
-    }
-    buf[p++] = 0x80 | (c & 0x3f);
-  }
-  const len = p - start;
+  const o = output;
+  const { buf } = o;
+  const start = o.pos + reserved;
+  const stop = writeWtf8(s, buf, start);
+  const len = stop - start;
   const size = len <= 31 ? 1 : len <= 0xff ? 2 : len <= 0xffff ? 3 : 5;
-  if (size < reserved) buf.copyWithin(pos + size, start, p);
-  if (size === 1) buf[pos] = 0xa0 | len;
-  else buf[pos] = size === 2 ? 0xd9 : size === 3 ? 0xda : 0xdb;
-  if (size === 2) view.setUint8(pos + 1, len);
-  else if (size === 3) view.setUint16(pos + 1, len);
-  else if (size === 5) view.setUint32(pos + 1, len);
-  pos += size + len;
+  if (size < reserved) buf.copyWithin(o.pos + size, start, stop);
+  if (size === 1) buf[o.pos] = 0xa0 | len;
+  else buf[o.pos] = size === 2 ? 0xd9 : size === 3 ? 0xda : 0xdb;
+  if (size > 1) uint(o.pos + 1, size - 1, len);
+  o.pos += size + len;
 }
