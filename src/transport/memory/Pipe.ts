@@ -43,7 +43,7 @@ function copyOf(frame: Uint8Array): Uint8Array {
     slab = new Uint8Array(SLAB);
     slabUsed = 0;
   }
-  const out = slab.subarray(slabUsed, slabUsed + n);
+  const out = new Uint8Array(slab.buffer, slabUsed, n); // cheaper than subarray (no species lookup)
   out.set(frame);
   slabUsed += n;
   return out;
