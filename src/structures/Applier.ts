@@ -174,48 +174,35 @@ export class Applier implements Dispatcher {
     for (const t of ts) {
       if (t === null || typeof t !== 'object') throw new LockstepError('invalid_op', 'a transition must be an object { path, op }');
     }
-    const frame = this.begin(ctx, patches);
-    try {
-      for (const t of ts) this.step(t.path, t.op, validate);
-    } catch (err) {
-      this.rollback(frame);
-      throw err;
-    } finally {
-      this.end();
-    }
-    return { effects: frame.effects ?? [], inverse: frame.inverse() };
+    return this.run(ts, ctx, validate, patches);
   }
 
   /** `apply([t], …)` without the array: the path of every single change. */
   applyOne(t: Transition, ctx: ApplyContext, validate = true, patches: PatchOp[] | null = null): Applied {
-    if (t === null || typeof t !== 'object') throw new LockstepError('invalid_op', 'a transition must be an object { path, op }');
-    const frame = this.begin(ctx, patches);
+    if (t === null || typeof t !== 'object' || Array.isArray(t)) {
+      throw new LockstepError('invalid_op', 'a transition must be an object { path, op }');
+    }
+    return this.run(t, ctx, validate, patches);
+  }
+
+  /** Runs one transition or several as one atomic unit. */
+  private run(what: Transition | readonly Transition[], ctx: ApplyContext, validate: boolean, patches: PatchOp[] | null): Applied {
+    if (this.frame) throw new LockstepError('invalid_op', 'a transition is already running; nest mutations instead');
+    const frame = new Frame(ctx, patches);
+    this.frame = frame;
+    const outer = active;
+    active = ctx;
     try {
-      this.step(t.path, t.op, validate);
+      if (Array.isArray(what)) for (const t of what as readonly Transition[]) this.step(t.path, t.op, validate);
+      else this.step((what as Transition).path, (what as Transition).op, validate);
     } catch (err) {
       this.rollback(frame);
       throw err;
     } finally {
-      this.end();
+      this.frame = null;
+      active = outer;
     }
     return { effects: frame.effects ?? [], inverse: frame.inverse() };
-  }
-
-  private outer: ApplyContext | null = null;
-
-  private begin(ctx: ApplyContext, patches: PatchOp[] | null): Frame {
-    if (this.frame) throw new LockstepError('invalid_op', 'a transition is already running; nest mutations instead');
-    const frame = new Frame(ctx, patches);
-    this.frame = frame;
-    this.outer = active;
-    active = ctx;
-    return frame;
-  }
-
-  private end(): void {
-    this.frame = null;
-    active = this.outer;
-    this.outer = null;
   }
 
   private step(path: Path, op: Op, validate: boolean): void {
