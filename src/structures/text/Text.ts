@@ -6,7 +6,7 @@
  * a content delete that does not match the text).
  */
 import { Conflict, LockstepError } from '../../errors.js';
-import { appliedSelf, badSnapshot, BaseMachine, type Applied, type Json, type PatchSink } from '../machine.js';
+import { appliedSelf, badSnapshot, BaseMachine, type Applied, type Json, type Op, type PatchSink } from '../machine.js';
 import type { JsonSchema } from '../schema.js';
 import { checkOn, loneSurrogate, validOp } from './ot/checkOp.js';
 import { inverse } from './ot/invert.js';
@@ -128,7 +128,9 @@ export class Text extends BaseMachine {
         },
       });
     }
-    return appliedSelf({ type: 'text/edit', ops: done }, { type: 'text/edit', ops: inverse(done) });
+    // An op already in its effect's form (inserts, content deletes) is its own effect.
+    const effect: Op = done === op.ops ? (raw as Op) : { type: 'text/edit', ops: done };
+    return appliedSelf(effect, { type: 'text/edit', ops: inverse(done) });
   }
 
   toJSON(): Json {
