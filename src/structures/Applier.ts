@@ -65,12 +65,21 @@ class Frame {
   }
 }
 
-let active: ApplyContext | null = null;
+/**
+ * Module state, in one `const` object rather than `let` bindings (which V8 checks for
+ * initialization at every use, on the path of every transition): the context of the transition
+ * running now, and the last op schema validated with its compiled validator.
+ */
+const state: { active: ApplyContext | null; schema: JsonSchema | null; validator: ValidateFunction | null } = {
+  active: null,
+  schema: null,
+  validator: null,
+};
 
 /** The context of the transition running right now; `invalid_definition` outside of one. */
 export function context(): ApplyContext {
-  if (!active) throw new LockstepError('invalid_definition', 'context() can only be called inside a transition');
-  return active;
+  if (!state.active) throw new LockstepError('invalid_definition', 'context() can only be called inside a transition');
+  return state.active;
 }
 
 /** The JSON pointer of `path` below `root` (List ids become indices, …). */
@@ -106,16 +115,13 @@ export function resolvePath(root: Machine, path: Path): Machine {
   return m;
 }
 
-let lastSchema: JsonSchema | null = null;
-let lastValidator: ValidateFunction | null = null;
-
 /** `compileSchema`, remembering the last schema asked for (runs of one kind's ops are common). */
 function validatorOf(schema: JsonSchema): ValidateFunction {
-  if (schema !== lastSchema) {
-    lastValidator = compileSchema(schema);
-    lastSchema = schema;
+  if (schema !== state.schema) {
+    state.validator = compileSchema(schema);
+    state.schema = schema;
   }
-  return lastValidator as ValidateFunction;
+  return state.validator as ValidateFunction;
 }
 
 /** True for an array of strings (holes of a sparse array are not strings). */
@@ -190,8 +196,8 @@ export class Applier implements Dispatcher {
     if (this.frame) throw new LockstepError('invalid_op', 'a transition is already running; nest mutations instead');
     const frame = new Frame(ctx, patches);
     this.frame = frame;
-    const outer = active;
-    active = ctx;
+    const outer = state.active;
+    state.active = ctx;
     try {
       if (Array.isArray(what)) for (const t of what as readonly Transition[]) this.step(t.path, t.op, validate);
       else this.step((what as Transition).path, (what as Transition).op, validate);
@@ -200,7 +206,7 @@ export class Applier implements Dispatcher {
       throw err;
     } finally {
       this.frame = null;
-      active = outer;
+      state.active = outer;
     }
     return { effects: frame.effects ?? [], inverse: frame.inverse() };
   }

@@ -28,8 +28,8 @@ export class CloseSignal {
 /** Frames up to this size are copied into a shared slab (a view each), bigger ones alone. */
 const SMALL = 1024;
 const SLAB = 64 * 1024;
-let slab = new Uint8Array(SLAB);
-let slabUsed = 0;
+/** The slab being filled (a `const` object: `let` bindings cost an initialization check per use). */
+const pool = { slab: new Uint8Array(SLAB), used: 0 };
 
 /**
  * A copy of `frame` no one else can write to, as a real network delivers. Small frames share a
@@ -39,13 +39,13 @@ let slabUsed = 0;
 function copyOf(frame: Uint8Array): Uint8Array {
   const n = frame.byteLength;
   if (n > SMALL) return frame.slice();
-  if (slabUsed + n > SLAB) {
-    slab = new Uint8Array(SLAB);
-    slabUsed = 0;
+  if (pool.used + n > SLAB) {
+    pool.slab = new Uint8Array(SLAB);
+    pool.used = 0;
   }
-  const out = new Uint8Array(slab.buffer, slabUsed, n); // cheaper than subarray (no species lookup)
+  const out = new Uint8Array(pool.slab.buffer, pool.used, n); // cheaper than subarray (no species lookup)
   out.set(frame);
-  slabUsed += n;
+  pool.used += n;
   return out;
 }
 
