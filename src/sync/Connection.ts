@@ -11,6 +11,8 @@ import type { ServerMessage } from './protocol.js';
 export class Connection {
   /** The session bound by `hello` (owned by the server). */
   session: unknown = null;
+  /** Whether the client said in its `hello` that it understands `ack`. */
+  acks = false;
   private open = true;
   private strikes = 0;
 

@@ -31,10 +31,14 @@ export class History {
     private readonly maxBytes = Infinity,
   ) {}
 
-  /** Remembers a committed transition (versions must be contiguous) and its encoded frame. */
+  /**
+   * Remembers a committed transition (versions must be contiguous) and its encoded frame. A
+   * byte frame is copied: it may be a view into a buffer shared with other frames, which
+   * keeping it would pin whole.
+   */
   push(c: Committed, frame: Frame): void {
     const bytes = typeof frame === 'string' ? frame.length : frame.byteLength;
-    this.frames.push(frame);
+    this.frames.push(typeof frame === 'string' ? frame : frame.slice());
     this.sizes.push(bytes);
     this.hot[c.version & (HOT - 1)] = c;
     this.bytes += bytes;

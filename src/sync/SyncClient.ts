@@ -243,7 +243,7 @@ export class SyncClient<T extends object = object> {
     if (state === 'open') {
       this.setStatus('syncing');
       const resume = this.id ? { clientId: this.id, token: this.token, version: this.confirmed } : undefined;
-      this.send({ type: 'hello', v: PROTOCOL_VERSION, ...(resume ? { resume } : {}) });
+      this.send({ type: 'hello', v: PROTOCOL_VERSION, ...(resume ? { resume } : {}), acks: true });
     } else if (state === 'closed') {
       this.setStatus('closed');
     } else {
@@ -303,6 +303,7 @@ export class SyncClient<T extends object = object> {
       // Too far behind to catch up: start again from the snapshot, keeping what the server has
       // not seen (its Text edits carried over by a diff of each Text).
       const processed = this.pending.upTo(msg.lastSeq);
+      this.confirmed = msg.version; // first, so the entries re-applied get the server's next versions
       const bridge = this.guarded(() => this.pending.reset(msg.snapshot as Json, processed));
       this.undoStack.clear();
       for (const c of this.cursors) c.transform(bridge);
@@ -322,7 +323,7 @@ export class SyncClient<T extends object = object> {
 
   /** Asks the server again for everything after our version (it answers with a welcome). */
   private catchUp(): void {
-    this.send({ type: 'hello', v: PROTOCOL_VERSION, resume: { clientId: this.id, token: this.token, version: this.confirmed } });
+    this.send({ type: 'hello', v: PROTOCOL_VERSION, resume: { clientId: this.id, token: this.token, version: this.confirmed }, acks: true });
   }
 
   /** The oldest pending transition was committed as `version` exactly as applied here. */
@@ -364,8 +365,9 @@ export class SyncClient<T extends object = object> {
       return;
     }
     const entry = own ? this.pending.find(msg.seq as number) : undefined;
-    const res = this.guarded(() => this.pending.rebase(msg.effects, entry));
+    // First, so the entries re-applied get the versions (and seeds) the server will use next.
     this.confirmed = msg.version;
+    const res = this.guarded(() => this.pending.rebase(msg.effects, entry));
     this.afterChange(msg.effects, false, res.bridge);
     // The server's inverse undoes what it actually did; it holds from the state reached now.
     if (entry && res.serverInverse) this.undoStack.replace(entry.seq, res.serverInverse);

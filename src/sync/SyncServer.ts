@@ -91,6 +91,25 @@ interface Session {
 type Outgoing = { ready: boolean; send: () => void };
 
 /**
+ * True when every effect is its transition's op as submitted — same path, same op, or for a
+ * Text edit the same edit with deleted text filled in. Such ops decide their effects alone (no
+ * `ctx`, no app code), so the author, applying them to the same state, got the same effects. A
+ * `call`, or an op that builds machines from a value (their ids drawn from `ctx.random()`, their
+ * constructors run), has effects that say more than the op and is never acked.
+ */
+function selfEvident(ts: readonly Transition[], effects: readonly Transition[]): boolean {
+  if (ts.length !== effects.length) return false;
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i] as Transition;
+    const e = effects[i] as Transition;
+    if (e.op === t.op && e.path === t.path) continue;
+    if (!samePath(e.path, t.path)) return false;
+    if (t.op.type === 'text/edit' ? e.op.type !== 'text/edit' : !jsonEqual(e.op, t.op)) return false;
+  }
+  return true;
+}
+
+/**
  * Runs one send of the outbox. A message that cannot be encoded or sent must never wedge the
  * room's outbox; a client that misses an apply sees the gap and asks again.
  */
@@ -257,6 +276,7 @@ export class SyncServer<T extends object = object> {
       conn.fail(new LockstepError('unsupported_version', `this server speaks protocol v${PROTOCOL_VERSION}, not v${msg.v}`));
       return;
     }
+    conn.acks = msg.acks === true;
     const resume = msg.resume;
     let identityKey: string;
     try {
@@ -380,7 +400,8 @@ export class SyncServer<T extends object = object> {
           throw new LockstepError('forbidden', `not allowed to change /${t.path.join('/')}`);
         }
       }
-      s.committedAt = this.commit(this.applySized(ts, s.clientId), s.clientId, msg.seq, ack ? s : null).version;
+      const effects = this.applySized(ts, s.clientId);
+      s.committedAt = this.commit(effects, s.clientId, msg.seq, ack && selfEvident(ts, effects) ? s : null).version;
     } catch (err) {
       const e = toLockstepError(err);
       const rej = { seq: msg.seq, code: e.code, message: e.message };
@@ -391,18 +412,15 @@ export class SyncServer<T extends object = object> {
   }
 
   /**
-   * Whether the author of `msg` may get a short `ack` instead of the `apply`: its optimistic
-   * effects are then exactly the server's. That holds when the client made the change on the
-   * state the server has now — `base` is the current version, and its previous submit was
-   * committed at or before `base` (nothing of its own was pending underneath, nothing refused)
-   * — and the change runs no app code (`call`), so primitives' deterministic ops alone decide
-   * the effects.
+   * Whether the author of `msg` made it on the state the server has now: `base` is the current
+   * version, and its previous submit was committed at or before `base` (nothing of its own was
+   * pending underneath, nothing refused). Then, if the effects also say no more than the ops
+   * (see {@link selfEvident}), the author's optimistic effects are exactly the server's and a
+   * short `ack` replaces the `apply` it would get.
    */
   private ackable(s: Session, msg: SubmitMessage): boolean {
     if (msg.base !== this.versionNo || msg.seq !== s.lastSeq + 1) return false;
-    if (s.committedAt === null || s.committedAt > msg.base) return false;
-    for (const t of msg.transitions) if (t.op.type === 'call') return false;
-    return true;
+    return s.committedAt !== null && s.committedAt <= msg.base;
   }
 
   /** Applies transitions for `author`, refusing (`too_large`) any that would grow the room past its limit. */
@@ -490,9 +508,9 @@ export class SyncServer<T extends object = object> {
     if (n) this.outbox.splice(0, n);
   }
 
-  /** Sends `frame` to every session's connection; the session `acked` gets `ack` instead. */
+  /** Sends `frame` to every session's connection; the session `acked` gets `ack` instead if it understands it. */
   private broadcast(frame: Frame, acked: Session | null, ack: Frame | null): void {
-    for (const c of this.conns) if (c.session) c.sendFrame(c.session === acked ? (ack as Frame) : frame);
+    for (const c of this.conns) if (c.session) c.sendFrame(c.session === acked && c.acks ? (ack as Frame) : frame);
   }
 
   private setPresence(s: Session, data: Json): void {

@@ -26,6 +26,8 @@ export interface HelloMessage {
   v: number;
   /** Present when resuming an earlier session. */
   resume?: { clientId: string; token: string; version: number };
+  /** The client understands `ack` (PROTOCOL.md §5 step 7); without it, it gets every `apply`. */
+  acks?: boolean;
 }
 /** Client → server: transitions to apply atomically. */
 export interface SubmitMessage {
@@ -143,6 +145,7 @@ export const clientMessageSchema: JsonSchema = {
           required: ['clientId', 'token', 'version'],
           additionalProperties: false,
         },
+        acks: { type: 'boolean' },
       },
       required: ['type', 'v'],
       additionalProperties: false,

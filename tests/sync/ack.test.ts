@@ -17,6 +17,20 @@ class Pad {
   }
 }
 
+/** A card whose app default (a fresh id) is not in the JSON view a client inserts. */
+@L.stateMachine()
+class Card {
+  @L.field() title = new L.Atom('');
+  @L.field() uid = new L.Atom(globalThis.crypto.randomUUID());
+}
+
+@L.stateMachine()
+class Board {
+  @L.field() lists = L.List.of(() => new L.List<string>());
+  @L.field() cards = L.List.of(Card);
+  @L.field() count = new L.Counter();
+}
+
 /** A transport that records the type (and seq) of every frame the server sends to it. */
 function recorded(inner: L.Transport, log: string[]): L.Transport {
   return {
@@ -106,6 +120,58 @@ describe('ack', () => {
     expect(log).toEqual(['apply1']);
     expect(server.doc.state.stamp.value).toBe(net.clock.now());
     expect(a.state.stamp.value).toBe(server.doc.state.stamp.value);
+  });
+
+  it('never acks an op that builds machines from a value (their ids and app defaults are the server\'s)', () => {
+    const net = L.createMemoryNetwork({ seed: 7 });
+    const server = new L.SyncServer(Board, { clock: net.clock });
+    net.listen((t) => void server.accept(t));
+    const log: string[] = [];
+    const a = new L.SyncClient(Board, recorded(net.connect(), log), { clock: net.clock });
+    net.runUntilQuiet();
+    a.state.cards.push({ title: 'x' }); // the server's Card gets its own uid
+    a.state.lists.push(['x', 'y']); // nested items get ids from the server's seed
+    net.runUntilQuiet();
+    expect(log).toEqual(['apply1', 'apply2']);
+    expect(a.doc.snapshot()).toEqual(server.doc.snapshot());
+  });
+
+  it('re-applies pending changes with the versions the server will use (offline insert of nested items)', () => {
+    const net = L.createMemoryNetwork({ seed: 7 });
+    const server = new L.SyncServer(Board, { clock: net.clock });
+    net.listen((t) => void server.accept(t));
+    const raw = net.connect();
+    const a = new L.SyncClient(Board, raw, { clock: net.clock });
+    const b = new L.SyncClient(Board, net.connect(), { clock: net.clock });
+    net.runUntilQuiet();
+    net.partition(raw, 1000);
+    net.advance(1);
+    a.state.lists.push(['x', 'y']); // made offline at version 0
+    b.state.count.add(1); // committed as version 1 meanwhile
+    net.advance(2000);
+    net.runUntilQuiet();
+    expect(a.doc.snapshot()).toEqual(server.doc.snapshot());
+    // Both keep working on the same items.
+    const inner = b.state.lists.at(0) as L.List<string>;
+    inner.delete(inner.ids()[0] as string); // an id A must have too
+    net.runUntilQuiet();
+    expect(a.pendingCount).toBe(0);
+    expect(a.doc.snapshot()).toEqual(server.doc.snapshot());
+  });
+
+  it('sends the apply to a client that did not say it understands ack', () => {
+    const net = L.createMemoryNetwork({ seed: 7 });
+    const server = new L.SyncServer(Pad, { clock: net.clock });
+    net.listen((t) => void server.accept(t));
+    const peer = net.connect();
+    const got: string[] = [];
+    peer.listen({ message: (f) => got.push((JSON.parse(f as string) as { type: string }).type), state: () => undefined });
+    net.runUntilQuiet();
+    peer.send(JSON.stringify({ type: 'hello', v: 1 }));
+    net.runUntilQuiet();
+    peer.send(JSON.stringify({ type: 'submit', seq: 1, base: 0, transitions: [{ path: ['count'], op: { type: 'counter/add', n: 1 } }] }));
+    net.runUntilQuiet();
+    expect(got).toEqual(['welcome', 'apply']);
   });
 
   it('converges under random latency, acks or not (seeded)', () => {
