@@ -41,6 +41,14 @@ for (const codec of [jsonCodec, binaryCodec]) {
       );
     });
 
+    it('keeps its own copy of byte frames (they may be views into a shared, reused buffer)', () => {
+      const h = new History(1_000, 0, decode);
+      const frames = Array.from({ length: 200 }, (_, i) => frameOf(commit(i + 1)));
+      frames.forEach((f, i) => h.push(commit(i + 1), f));
+      for (const f of frames) if (typeof f !== 'string') f.fill(0);
+      expect(h.since(0, 200)).toEqual(Array.from({ length: 200 }, (_, i) => commit(i + 1)));
+    });
+
     it('keeps at most maxBytes of frames, but always the newest commit', () => {
       const big = (v: number): Committed => ({ version: v, effects: [{ path: ['t'], op: { type: 'text/edit', ops: ['y'.repeat(1000)] } }], origin: 'a' });
       const h = new History(10_000, 0, decode, 5_000);
