@@ -7,6 +7,7 @@
  * a graph of small objects that every collection would have to copy.
  */
 import type { Frame } from '../transport/Transport.js';
+import { FrameSlab } from './FrameSlab.js';
 import type { Committed } from './protocol.js';
 
 /** Commits also kept decoded (a power of two). */
@@ -20,6 +21,7 @@ export class History {
   private bytes = 0;
   /** The newest commits by `version % HOT` (a slot holds another version once overwritten). */
   private readonly hot: Array<Committed | undefined> = new Array(HOT);
+  private readonly slab = new FrameSlab();
 
   constructor(
     private readonly limit: number,
@@ -33,12 +35,12 @@ export class History {
 
   /**
    * Remembers a committed transition (versions must be contiguous) and its encoded frame. A
-   * byte frame is copied: it may be a view into a buffer shared with other frames, which
-   * keeping it would pin whole.
+   * byte frame is copied into the history's own slabs: it may be a view into a buffer shared
+   * with other frames, which keeping it would pin whole.
    */
   push(c: Committed, frame: Frame): void {
     const bytes = typeof frame === 'string' ? frame.length : frame.byteLength;
-    this.frames.push(typeof frame === 'string' ? frame : frame.slice());
+    this.frames.push(typeof frame === 'string' ? frame : this.slab.copy(frame));
     this.sizes.push(bytes);
     this.hot[c.version & (HOT - 1)] = c;
     this.bytes += bytes;

@@ -5,6 +5,7 @@
  * that a cut can cancel it: frames in flight on a cut connection are lost.
  */
 import { LockstepError } from '../../errors.js';
+import { FrameSlab } from '../../sync/FrameSlab.js';
 import type { Frame } from '../Transport.js';
 import type { ScheduledEvent } from './EventQueue.js';
 import type { DirectionStats } from './MemoryNetwork.js';
@@ -25,29 +26,8 @@ export class CloseSignal {
   }
 }
 
-/** Frames up to this size are copied into a shared slab (a view each), bigger ones alone. */
-const SMALL = 1024;
-const SLAB = 64 * 1024;
-/** The slab being filled (a `const` object: `let` bindings cost an initialization check per use). */
-const pool = { slab: new Uint8Array(SLAB), used: 0 };
-
-/**
- * A copy of `frame` no one else can write to, as a real network delivers. Small frames share a
- * slab, so a copy is a view rather than a buffer of its own (what makes byte frames slow to
- * allocate); a slab is never written twice, so every view stays exactly what was sent.
- */
-function copyOf(frame: Uint8Array): Uint8Array {
-  const n = frame.byteLength;
-  if (n > SMALL) return frame.slice();
-  if (pool.used + n > SLAB) {
-    pool.slab = new Uint8Array(SLAB);
-    pool.used = 0;
-  }
-  const out = new Uint8Array(pool.slab.buffer, pool.used, n); // cheaper than subarray (no species lookup)
-  out.set(frame);
-  pool.used += n;
-  return out;
-}
+/** Where copies of small frames in flight live (they are delivered in about the same time). */
+const inFlight = new FrameSlab();
 
 /** What a pipe carries. */
 export type Payload = Frame | CloseSignal;
@@ -96,7 +76,7 @@ export class Pipe {
       payload = frame;
       bytes = utf8Length(frame);
     } else if (frame instanceof Uint8Array) {
-      payload = copyOf(frame);
+      payload = inFlight.copy(frame); // the sender may reuse its buffer, as with a real network
       bytes = payload.byteLength;
     } else {
       throw new LockstepError('invalid_args', `a frame is a string or a Uint8Array, not ${typeof frame}`);
