@@ -51,13 +51,16 @@ function recorded(inner: L.Transport, log: string[]): L.Transport {
   };
 }
 
-function room(latency = 0) {
-  const net = L.createMemoryNetwork({ seed: 7, latency });
-  const server = new L.SyncServer(Pad, {
-    clock: net.clock,
-    authorize: (_identity, t) => t.path[0] !== 'locked',
-  });
+/** A server for `Root` on a memory network. */
+function serve<T extends object>(Root: new () => T, options: L.SyncServerOptions = {}) {
+  const net = L.createMemoryNetwork({ seed: 7 });
+  const server = new L.SyncServer(Root, { clock: net.clock, ...options });
   net.listen((t) => void server.accept(t));
+  return { net, server };
+}
+
+function room() {
+  const { net, server } = serve(Pad, { authorize: (_identity, t) => t.path[0] !== 'locked' });
   const log: string[] = [];
   const a = new L.SyncClient(Pad, recorded(net.connect(), log), { clock: net.clock });
   const b = new L.SyncClient(Pad, net.connect(), { clock: net.clock });
@@ -123,9 +126,7 @@ describe('ack', () => {
   });
 
   it('never acks an op that builds machines from a value (their ids and app defaults are the server\'s)', () => {
-    const net = L.createMemoryNetwork({ seed: 7 });
-    const server = new L.SyncServer(Board, { clock: net.clock });
-    net.listen((t) => void server.accept(t));
+    const { net, server } = serve(Board);
     const log: string[] = [];
     const a = new L.SyncClient(Board, recorded(net.connect(), log), { clock: net.clock });
     net.runUntilQuiet();
@@ -137,9 +138,7 @@ describe('ack', () => {
   });
 
   it('re-applies pending changes with the versions the server will use (offline insert of nested items)', () => {
-    const net = L.createMemoryNetwork({ seed: 7 });
-    const server = new L.SyncServer(Board, { clock: net.clock });
-    net.listen((t) => void server.accept(t));
+    const { net, server } = serve(Board);
     const raw = net.connect();
     const a = new L.SyncClient(Board, raw, { clock: net.clock });
     const b = new L.SyncClient(Board, net.connect(), { clock: net.clock });
@@ -160,9 +159,7 @@ describe('ack', () => {
   });
 
   it('sends the apply to a client that did not say it understands ack', () => {
-    const net = L.createMemoryNetwork({ seed: 7 });
-    const server = new L.SyncServer(Pad, { clock: net.clock });
-    net.listen((t) => void server.accept(t));
+    const { net } = serve(Pad);
     const peer = net.connect();
     const got: string[] = [];
     peer.listen({ message: (f) => got.push((JSON.parse(f as string) as { type: string }).type), state: () => undefined });
