@@ -7,13 +7,8 @@
  */
 import fc from 'fast-check';
 import * as L from '../../src/index.js';
+import { Todo } from '../fixtures/Todo.js';
 import { canon, fcParams } from './lawHarness.js';
-
-@L.stateMachine()
-class Todo {
-  @L.field({ schema: { type: 'string', maxLength: 20 } }) title = new L.Atom('');
-  @L.field() done = new L.Atom(false);
-}
 
 @L.stateMachine()
 class Board {

@@ -1,11 +1,6 @@
 import * as L from '../../src/index.js';
+import { Todo } from '../fixtures/Todo.js';
 import { applyPatch, deepClone } from 'fast-json-patch';
-
-@L.stateMachine()
-class Todo {
-  @L.field({ schema: { type: 'string', maxLength: 20 } }) title = new L.Atom('');
-  @L.field() done = new L.Atom(false);
-}
 
 @L.stateMachine()
 class Board {

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { applyPatch, deepClone } from 'fast-json-patch';
 import * as L from '../../src/index.js';
+import { Todo } from '../fixtures/Todo.js';
 import { checkLaws, counterNumber, hostileKey, jsonValue, lawProperty, patchOps, type Step } from './lawHarness.js';
 
 // ---------------------------------------------------------------- Atom
@@ -217,12 +218,6 @@ describe('machine laws over random op sequences', () => {
 // ---------------------------------------------------------------- with List, Tree and Text
 // List/Tree (fractional keys) and Text (OT) have their own tests; here they join a composed class
 // so the laws hold across kinds and through transitions that touch several of them.
-
-@L.stateMachine()
-class Todo {
-  @L.field({ schema: { type: 'string', maxLength: 20 } }) title = new L.Atom('');
-  @L.field() done = new L.Atom(false);
-}
 
 @L.stateMachine()
 class Folder {

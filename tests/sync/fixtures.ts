@@ -82,6 +82,7 @@ export function setup(
     resumeGrace?: number;
     dropConnectionRate?: number;
     persist?: (c: L.Committed) => void;
+    undoLimit?: number;
   } = {},
 ): Setup {
   const net = L.createMemoryNetwork({
@@ -101,7 +102,7 @@ export function setup(
   for (let i = 0; i < n; i++) {
     const t = net.connect();
     transports.push(t);
-    clients.push(new L.SyncClient(Room, t, { clock: net.clock }));
+    clients.push(new L.SyncClient(Room, t, { clock: net.clock, undoLimit: options.undoLimit }));
   }
   return { net, server, clients, transports };
 }

@@ -140,10 +140,9 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('keeps the newest undoLimit steps and no more', () => {
-    const net = L.createMemoryNetwork({ seed: 3 });
-    const server = new L.SyncServer(Room, { clock: net.clock });
-    net.listen((t) => void server.accept(t));
-    const a = new L.SyncClient(Room, net.connect(), { clock: net.clock, undoLimit: 5 });
+    const s = setup(1, { undoLimit: 5 });
+    const { net, server } = s;
+    const a = s.clients[0] as L.SyncClient<Room>;
     net.runUntilQuiet();
     for (let i = 1; i <= 300; i++) {
       a.state.atom.set(i);
