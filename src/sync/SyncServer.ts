@@ -412,13 +412,14 @@ export class SyncServer<T extends object = object> {
   }
 
   /**
-   * Whether the author of `msg` made it on the state the server has now: `base` is the current
-   * version, and its previous submit was committed at or before `base` (nothing of its own was
-   * pending underneath, nothing refused). Then, if the effects also say no more than the ops
+   * Whether the author of `msg` understands `ack` and made it on the state the server has now:
+   * `base` is the current version, and its previous submit was committed at or before `base`
+   * (nothing of its own was pending underneath, nothing refused). Then, if the effects also say no more than the ops
    * (see {@link selfEvident}), the author's optimistic effects are exactly the server's and a
    * short `ack` replaces the `apply` it would get.
    */
   private ackable(s: Session, msg: SubmitMessage): boolean {
+    if (s.conn?.acks !== true) return false; // it would get the apply anyway: don't encode an ack
     if (msg.base !== this.versionNo || msg.seq !== s.lastSeq + 1) return false;
     return s.committedAt !== null && s.committedAt <= msg.base;
   }
