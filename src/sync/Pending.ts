@@ -38,6 +38,7 @@ interface Rebased {
 }
 
 const TRUSTED = { validate: false, origin: 'server' } as const;
+const NONE: readonly PendingEntry[] = Object.freeze([]);
 
 /** A bridge per Text path: an op mapping the old optimistic text to the new one. */
 type Bridges = Map<string, { path: string[]; ops: TextOp }>;
@@ -121,10 +122,12 @@ export class Pending {
    * Entries to send now, in order: the unsent ones up to the first that carries a Text edit
    * whose Text an entry in flight also edits (the server could not tell how the two relate).
    */
-  sendable(): PendingEntry[] {
+  sendable(): readonly PendingEntry[] {
+    const n = this.entries.length;
+    if (n === 0) return NONE;
+    if (n === 1) return (this.entries[0] as PendingEntry).sent ? NONE : [this.entries[0] as PendingEntry]; // the usual case
     const out: PendingEntry[] = [];
     const busy = new Set<string>(); // Text paths edited by entries in flight or going out
-    const n = this.entries.length;
     for (let i = 0; i < n; i++) {
       const e = this.entries[i] as PendingEntry;
       if (!e.sent) {

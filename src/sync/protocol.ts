@@ -176,14 +176,17 @@ export const clientMessageSchema: JsonSchema = {
   ],
 };
 
+/** The schema branch of each client message type, compiled on first use. */
+const branches = new Map<string, JsonSchema>(
+  (clientMessageSchema.oneOf as JsonSchema[]).map((b) => [((b.properties as Record<string, { const: string }>).type as { const: string }).const, b]),
+);
+
 /** Checks a decoded client message; `invalid_message` saying what is wrong. */
 export function validateClientMessage(msg: unknown): ClientMessage {
   const t = typeof msg === 'object' && msg !== null && !Array.isArray(msg) ? (msg as { type?: unknown }).type : undefined;
   if (typeof t !== 'string') throw new LockstepError('invalid_message', 'a message must be an object with a string `type`');
   // The branch of the message's own type, so the error names what is wrong with *it*.
-  const branch = (clientMessageSchema.oneOf as JsonSchema[]).find(
-    (b) => ((b.properties as Record<string, { const?: string }>).type as { const: string }).const === t,
-  );
+  const branch = branches.get(t);
   if (!branch) throw new LockstepError('invalid_message', `unknown message type ${JSON.stringify(t.slice(0, 40))}`);
   const fn = compileSchema(branch);
   if (!fn(msg)) throw new LockstepError('invalid_message', `${t} message ${describeErrors(fn.errors)}`);

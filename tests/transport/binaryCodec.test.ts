@@ -5,8 +5,8 @@ import { LockstepError } from '../../src/errors.js';
 import { jsonEqual } from '../../src/structures/json.js';
 import { jsonCodec } from '../../src/sync/codec.js';
 import { binaryCodec } from '../../src/transport/binary/binaryCodec.js';
-import { decodeValue } from '../../src/transport/binary/decodeValue.js';
-import { encodeValue, MAX_BINARY_DEPTH } from '../../src/transport/binary/encodeValue.js';
+import { decodeMessage, decodeValue } from '../../src/transport/binary/decodeValue.js';
+import { encodeMessage, encodeValue, MAX_BINARY_DEPTH } from '../../src/transport/binary/encodeValue.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h.replace(/ /g, ''), 'hex'));
@@ -113,7 +113,7 @@ describe('binary codec', () => {
       ['a4 f4908080', 'UTF-8'],
     ];
     for (const [h, problem] of cases) expect(invalid(() => decodeValue(bytes(h)))).toContain(problem);
-    expect(invalid(() => binaryCodec.decode(bytes('93 01 02 03')))).toContain('must be a map');
+    expect(invalid(() => binaryCodec.decode(bytes('c3')))).toContain('must be a map');
     expect(invalid(() => binaryCodec.decode('{"type":"ping"}'))).toContain('binary frame');
   });
 
@@ -207,7 +207,7 @@ describe('binary codec', () => {
     expect(decodeValue(encodeValue({ type: 'pong' }))).toEqual({ type: 'pong' });
   });
 
-  it('is smaller than JSON for typical messages', () => {
+  it('is less than half the size of JSON for typical messages', () => {
     const apply = {
       type: 'apply',
       version: 12345,
@@ -216,6 +216,118 @@ describe('binary codec', () => {
       effects: [{ path: ['notes'], op: { type: 'text/edit', ops: [1520, 'hello', { d: 3 }] } }],
     };
     const bin = binaryCodec.encode(apply) as Uint8Array;
-    expect(bin.length).toBeLessThan((jsonCodec.encode(apply) as string).length);
+    expect(bin.length).toBeLessThan((jsonCodec.encode(apply) as string).length / 2);
+  });
+});
+
+describe('binary codec records (submit, apply, ack)', () => {
+  const path = fc.array(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('text', '__proto__')), { maxLength: 3 });
+  const textOps = fc.array(fc.oneof(fc.nat(), fc.string({ minLength: 1 }), fc.record({ d: fc.oneof(fc.nat(), fc.string({ minLength: 1 })) })), { maxLength: 5 });
+  const op = fc.oneof(
+    textOps.map((ops) => ({ type: 'text/edit', ops })),
+    fc.record({ type: fc.constantFrom('set', 'list/insert', 'text/edit'), value: json, ops: fc.option(textOps, { nil: undefined }) }),
+    json,
+  );
+  const transition = fc.oneof(
+    fc.record({ path, op }),
+    fc.record({ path, op, extra: json }), // not a pair: the message is written as a map
+    json,
+  );
+  const int = fc.oneof(fc.nat(), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.double());
+  const record = fc.oneof(
+    fc.record({ type: fc.constant('submit'), seq: int, base: int, transitions: fc.array(transition, { maxLength: 3 }) }),
+    fc.record({ type: fc.constant('apply'), version: int, effects: fc.array(transition, { maxLength: 3 }), origin: fc.string(), seq: fc.option(int, { nil: undefined }) }),
+    fc.record({ type: fc.constant('ack'), version: int, seq: int }),
+    fc.record({ type: fc.constant('ack'), version: int, seq: int, more: json }, { requiredKeys: ['type', 'version', 'seq'] }),
+  );
+
+  it('decode to exactly what the JSON codec carries, whatever they hold', () => {
+    fc.assert(
+      fc.property(record, (m) => {
+        const decoded = binaryCodec.decode(binaryCodec.encode(m));
+        expect(jsonEqual(decoded, viaJson(m))).toBe(true);
+        expect(Object.keys(decoded as object)).toEqual(Object.keys(viaJson(m) as object)); // same order too
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('are written as records when a message is exactly one, with a Text edit as its ops alone', () => {
+    const edit = { path: ['t'], op: { type: 'text/edit', ops: [3, 'hi'] } };
+    expect(hex(encodeMessage({ type: 'ack', version: 300, seq: 2 }))).toBe('93 03 cd012c 02'.replace(/ /g, ''));
+    expect(hex(encodeMessage({ type: 'submit', seq: 2, base: 7, transitions: [edit] }))).toBe(
+      '94 01 02 07 91 92 91a174 92 03 a26869'.replace(/ /g, ''),
+    );
+    expect(hex(encodeMessage({ type: 'apply', version: 8, effects: [edit], origin: 'c1', seq: 2 }))).toBe(
+      '95 02 08 91 92 91a174 92 03 a26869 a26331 02'.replace(/ /g, ''),
+    );
+    // No seq (a server-origin change): four items. Another op: a map.
+    const set = { path: [], op: { type: 'set', value: 1 } };
+    expect(hex(encodeMessage({ type: 'apply', version: 9, effects: [set], origin: 'server' }))).toBe(
+      `94 02 09 91 92 90 ${hex(encodeValue(set.op))} ${hex(encodeValue('server'))}`.replace(/ /g, ''),
+    );
+    // Anything a record cannot say exactly is a map, as before.
+    const maps = [
+      { type: 'ack', version: 1, seq: 1, extra: true },
+      { type: 'ack', version: '1', seq: 1 },
+      { type: 'submit', seq: 1, base: 0, transitions: [{ path: [], op: {}, why: 1 }] },
+      { type: 'submit', seq: 1, base: 0, transitions: [[[], {}]] },
+      { type: 'submit', seq: 1, base: 0, transitions: [{ path: [], op: [1, 'a'] }] }, // not Text ops: no type
+      { type: 'apply', version: 1, effects: [], origin: 'c', seq: 'x' },
+    ];
+    for (const m of maps) {
+      expect(encodeMessage(m)[0]! & 0xf0).toBe(0x80);
+      expect(binaryCodec.decode(binaryCodec.encode(m))).toEqual(m);
+    }
+    const extraKey = { path: ['t'], op: { type: 'text/edit', ops: [1], why: 'kept' } };
+    expect(binaryCodec.decode(binaryCodec.encode({ type: 'submit', seq: 1, base: 0, transitions: [extraKey] }))).toEqual({
+      type: 'submit',
+      seq: 1,
+      base: 0,
+      transitions: [extraKey],
+    });
+  });
+
+  it('are read whether a record or a map (any MessagePack client may send either)', () => {
+    const m = { type: 'submit', seq: 1, base: 0, transitions: [{ path: ['t'], op: { type: 'text/edit', ops: ['a'] } }] };
+    expect(binaryCodec.decode(encodeValue(m))).toEqual(m);
+    expect(binaryCodec.decode(encodeMessage(m))).toEqual(m);
+    // A record in its 16-bit array form is read too.
+    expect(decodeMessage(bytes('dc0003 03 05 06'))).toEqual({ type: 'ack', version: 5, seq: 6 });
+    // Plain decoding of a value keeps a record as the array it is.
+    expect(decodeValue(bytes('93 03 05 06'))).toEqual([3, 5, 6]);
+  });
+
+  it('refuses records that stand for no message', () => {
+    const cases: Array<[string, string]> = [
+      ['90', 'message code'],
+      ['91 a1 61', 'message code'],
+      ['93 07 01 01', 'message code (1–3), not 7'],
+      ['92 03 01', 'code 3 cannot have 2 items'],
+      ['95 01 01 01 90 00', 'code 1 cannot have 5 items'],
+      ['96 02 01 90 a0 01 01', 'code 2 cannot have 6 items'],
+      ['94 01 01 00 c0', 'transitions at offset 4 are not an array'],
+      ['94 01 01 00 91 93 90 90 90', 'not a [path, op] pair'],
+      ['94 01 01 00 91 92 90', 'truncated'],
+      ['94 01 01 00 9f', 'longer than the frame'],
+      ['93 03 01 01 c0', 'after the end'],
+    ];
+    for (const [h, problem] of cases) expect(invalid(() => binaryCodec.decode(bytes(h)))).toContain(problem);
+  });
+
+  it('never crash the decoder when mutated or cut', () => {
+    fc.assert(
+      fc.property(record, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 4 }), fc.nat(), (m, flips, cut) => {
+        const b = encodeMessage(m).slice();
+        for (const [at, v] of flips) if (b.length) b[at % b.length] = v;
+        try {
+          expect(typeof binaryCodec.decode(b.subarray(0, b.length - (cut % 4)))).toBe('object');
+        } catch (err) {
+          expect(err).toBeInstanceOf(LockstepError);
+          expect((err as LockstepError).code).toBe('invalid_message');
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -10,8 +10,8 @@
 import { LockstepError } from '../../errors.js';
 import type { Codec } from '../../sync/codec.js';
 import type { Frame } from '../Transport.js';
-import { decodeValue } from './decodeValue.js';
-import { encodeValue } from './encodeValue.js';
+import { decodeMessage } from './decodeValue.js';
+import { encodeMessage } from './encodeValue.js';
 
 /**
  * MessagePack in binary frames. Frames up to 2 KiB are views of a buffer they share (as Node's
@@ -20,13 +20,13 @@ import { encodeValue } from './encodeValue.js';
 export const binaryCodec: Codec = {
   name: 'lockstep.v1.bin',
   encode(message: object): Frame {
-    return encodeValue(message);
+    return encodeMessage(message);
   },
   decode(frame: Frame): unknown {
     if (typeof frame === 'string') throw new LockstepError('invalid_message', 'expected a binary frame (lockstep.v1.bin)');
-    const value = decodeValue(frame);
+    const value = decodeMessage(frame);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new LockstepError('invalid_message', 'a message must be a map');
+      throw new LockstepError('invalid_message', 'a message must be a map (or a record, PROTOCOL.md §9)');
     }
     return value;
   },

@@ -9,10 +9,9 @@
  * ASCII strings (map keys, op types, client ids) come from a cache of recent ones, and the frame
  * being read is module state ({@link input}).
  */
-import { setOwn } from '../../structures/json.js';
 import type { Json } from '../../structures/machine.js';
 import { decodeString, invalidFrame as bad } from './decodeString.js';
-import { MAX_BINARY_DEPTH } from './encodeValue.js';
+import { MAX_BINARY_DEPTH, RECORD } from './encodeValue.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const EMPTY: Uint8Array = new Uint8Array(0);
@@ -26,17 +25,80 @@ const input = { bytes: EMPTY, end: 0, pos: 0, view: undefined as DataView | unde
 
 /** Decodes exactly one value filling all of `frame`. */
 export function decodeValue(frame: Uint8Array): Json {
+  return whole(frame, false);
+}
+
+/**
+ * Decodes a protocol message: a value as {@link decodeValue} does, or a record (docs/PROTOCOL.md
+ * §9) back into the message object it stands for.
+ */
+export function decodeMessage(frame: Uint8Array): Json {
+  return whole(frame, true);
+}
+
+function whole(frame: Uint8Array, message: boolean): Json {
   input.bytes = frame;
   input.end = frame.length;
   input.pos = 0;
   try {
-    const value = read(0);
+    const length = message ? arrayLength() : -1;
+    const value = length >= 0 ? record(length) : read(0);
     if (input.pos !== input.end) bad(`${input.end - input.pos} bytes after the end of the message`);
     return value;
   } finally {
     input.bytes = EMPTY; // keep no frame alive
     input.view = undefined;
   }
+}
+
+/** The length of the array whose header is next, reading the header; -1 (reading nothing) if none is. */
+function arrayLength(): number {
+  if (input.pos >= input.end) truncated(1);
+  const b = input.bytes[input.pos] as number;
+  if (b >= 0x90 && b <= 0x9f) {
+    input.pos++;
+    return b & 0x0f;
+  }
+  if (b !== 0xdc && b !== 0xdd) return -1;
+  input.pos++;
+  return b === 0xdc ? u16() : u32();
+}
+
+/** The message of a record of `length` items, its array header read. Fields are checked later, as a map's are. */
+function record(length: number): Json {
+  const code = length > 0 ? read(1) : null;
+  switch (code) {
+    case RECORD.submit:
+      if (length === 4) return { type: 'submit', seq: read(1), base: read(1), transitions: transitions() };
+      break;
+    case RECORD.apply:
+      if (length === 4) return { type: 'apply', version: read(1), effects: transitions(), origin: read(1) };
+      if (length === 5) return { type: 'apply', version: read(1), effects: transitions(), origin: read(1), seq: read(1) };
+      break;
+    case RECORD.ack:
+      if (length === 3) return { type: 'ack', version: read(1), seq: read(1) };
+      break;
+    default:
+      return bad(`a message record must start with a message code (1–3), not ${typeof code === 'number' ? code : typeof code}`);
+  }
+  return bad(`a message record with code ${code} cannot have ${length} items`);
+}
+
+/** A record's transitions: an array of `[path, op]` pairs (op an array: a Text edit's ops), each read back as `{ path, op }`. */
+function transitions(): Json[] {
+  const at = input.pos;
+  const n = arrayLength();
+  if (n < 0) bad(`the transitions at offset ${at} are not an array`);
+  enter(n, 1, 1);
+  const out: Json[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = input.pos;
+    if (arrayLength() !== 2) bad(`the transition at offset ${t} is not a [path, op] pair`);
+    const path = read(3);
+    const ops = arrayLength();
+    out[i] = { path, op: ops >= 0 ? { type: 'text/edit', ops: array(ops, 4) } : read(3) }; // (the depth of the ops inside their op)
+  }
+  return out;
 }
 
 function read(depth: number): Json {
@@ -155,7 +217,9 @@ function object(n: number, depth: number): { [key: string]: Json } {
   for (let i = 0; i < n; i++) {
     const key = mapKey();
     if (i > 0 && hasOwn.call(out, key)) bad(`map key ${JSON.stringify(key.slice(0, 40))} repeats`);
-    setOwn(out, key, read(depth + 1));
+    const value = read(depth + 1);
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
   }
   return out;
 }

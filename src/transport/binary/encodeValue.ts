@@ -16,6 +16,9 @@ import { NATIVE_MIN, writeWtf8 } from './encodeString.js';
 /** The deepest nesting of arrays and objects either side of the codec accepts. */
 export const MAX_BINARY_DEPTH = 256;
 
+/** The message code that starts each record form (docs/PROTOCOL.md §9). */
+export const RECORD = { submit: 1, apply: 2, ack: 3 } as const;
+
 /** Size of a slab that small frames share. */
 const SLAB = 16 * 1024;
 /** Frames longer than this are written in a scratch buffer of their own and copied out. */
@@ -44,12 +47,29 @@ const output = { slab: new Uint8Array(SLAB) as Uint8Array, free: 0, large: EMPTY
  * `byteOffset` and `byteLength`, not its whole `.buffer`.
  */
 export function encodeValue(value: unknown): Uint8Array {
+  return frame(value, false);
+}
+
+/**
+ * Encodes a protocol message as {@link encodeValue} does, except that a `submit`, `apply` or
+ * `ack` whose fields have their protocol types is written as a record (docs/PROTOCOL.md §9): an
+ * array of its message code and its fields in a fixed order, each transition as `[path, op]`
+ * (a Text edit's op as its ops array alone). It decodes to the same message a map would.
+ */
+export function encodeMessage(message: object): Uint8Array {
+  return frame(message, true);
+}
+
+function frame(value: unknown, message: boolean): Uint8Array {
   const o = output;
   if (o.slab.length === 0) newSlab(); // its buffer was transferred away
   o.buf = o.slab;
   o.start = o.pos = o.free;
   try {
-    write(value, '', 0);
+    if (!message || !writeRecord(value as Record<string, unknown>)) {
+      o.pos = o.start; // a record given up half-way is written again as a map
+      write(value, '', 0);
+    }
     const len = o.pos - o.start;
     if (o.buf === o.slab && len <= SHARED_MAX) {
       o.free = o.pos;
@@ -59,6 +79,79 @@ export function encodeValue(value: unknown): Uint8Array {
   } finally {
     if (o.large.length > KEEP) o.large = EMPTY;
   }
+}
+
+/**
+ * Writes `m` as a record if it is a `submit`, `apply` or `ack` that one stands for exactly (its
+ * protocol fields with their types, nothing else); else false.
+ */
+function writeRecord(m: Record<string, unknown>): boolean {
+  if (typeof m !== 'object' || m === null || m.toJSON !== undefined) return false;
+  switch (m.type) {
+    case 'submit':
+      if (typeof m.seq !== 'number' || typeof m.base !== 'number' || !Array.isArray(m.transitions) || written(m) !== 4) return false;
+      head(0x90, 15, 4, 0xdc);
+      byte(RECORD.submit);
+      writeNumber(m.seq);
+      writeNumber(m.base);
+      return writeTransitions(m.transitions);
+    case 'apply': {
+      const { seq } = m;
+      if (typeof m.version !== 'number' || typeof m.origin !== 'string' || !Array.isArray(m.effects)) return false;
+      if ((seq !== undefined && typeof seq !== 'number') || written(m) !== (seq === undefined ? 4 : 5)) return false;
+      head(0x90, 15, seq === undefined ? 4 : 5, 0xdc);
+      byte(RECORD.apply);
+      writeNumber(m.version);
+      if (!writeTransitions(m.effects)) return false;
+      writeString(m.origin);
+      if (seq !== undefined) writeNumber(seq);
+      return true;
+    }
+    case 'ack':
+      if (typeof m.version !== 'number' || typeof m.seq !== 'number' || written(m) !== 3) return false;
+      head(0x90, 15, 3, 0xdc);
+      byte(RECORD.ack);
+      writeNumber(m.version);
+      writeNumber(m.seq);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Writes transitions as `[path, op]` pairs; false at one that is not exactly `{ path, op }` with a non-array op. */
+function writeTransitions(ts: unknown[]): boolean {
+  const n = ts.length;
+  head(0x90, 15, n, 0xdc);
+  for (let i = 0; i < n; i++) {
+    const t = ts[i] as { path?: unknown; op?: unknown; toJSON?: unknown } | null;
+    if (typeof t !== 'object' || t === null || t.toJSON !== undefined || t.path === undefined || t.op === undefined) return false;
+    if (Array.isArray(t.op) || !hasOwn.call(t, 'path') || !hasOwn.call(t, 'op') || written(t) !== 2) return false; // an array op would read as Text ops
+    byte(0x92);
+    write(t.path, 'path', 3);
+    const ops = textEditOps(t.op);
+    if (ops) writeArray(ops, 5); // at the depth of the ops inside their op
+    else write(t.op, 'op', 3);
+  }
+  return true;
+}
+
+/** The `ops` of `op` when it is exactly `{ type: 'text/edit', ops: [...] }` (written as the ops alone), else null. */
+function textEditOps(op: unknown): unknown[] | null {
+  const o = op as { type?: unknown; ops?: unknown; toJSON?: unknown };
+  if (typeof o !== 'object' || o === null || o.type !== 'text/edit' || !Array.isArray(o.ops) || o.toJSON !== undefined) return null;
+  return hasOwn.call(o, 'type') && hasOwn.call(o, 'ops') && written(o) === 2 ? o.ops : null;
+}
+
+/** How many properties of `o` a map of it holds (own, enumerable, not undefined, a function or a symbol). */
+function written(o: object): number {
+  let n = 0;
+  for (const k in o) {
+    if (!hasOwn.call(o, k)) continue;
+    const t = typeof (o as Record<string, unknown>)[k];
+    if (t !== 'undefined' && t !== 'function' && t !== 'symbol') n++;
+  }
+  return n;
 }
 
 function newSlab(): Uint8Array {
