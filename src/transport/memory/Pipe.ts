@@ -39,9 +39,13 @@ export class Pipe {
   private open = true;
   /** Arrival time of the latest frame sent: no later frame arrives before it. */
   private last = 0;
-  /** Events in flight, oldest first, from `head` on. */
-  private readonly flight: ScheduledEvent[] = [];
+  /**
+   * Events in flight, oldest first, in `flight[head..tail)`. Slots are reused rather than the
+   * array emptied, which would give its storage back and make the next frame allocate it again.
+   */
+  private readonly flight: Array<ScheduledEvent | null> = [];
   private head = 0;
+  private tail = 0;
   private readonly arrive: (payload: Payload) => void;
 
   constructor(
@@ -51,12 +55,15 @@ export class Pipe {
   ) {
     // One closure per pipe, shared by all its frames' events.
     this.arrive = (payload) => {
-      const event = this.flight[this.head++]!;
-      if (this.head === this.flight.length) {
-        this.flight.length = 0;
-        this.head = 0;
-      } else if (this.head >= 1024 && this.head * 2 >= this.flight.length) {
-        this.flight.splice(0, this.head);
+      const { flight } = this;
+      const event = flight[this.head]!;
+      flight[this.head++] = null;
+      if (this.head === this.tail) {
+        this.head = this.tail = 0;
+      } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
+        flight.copyWithin(0, this.head, this.tail);
+        flight.fill(null, this.tail - this.head, this.tail);
+        this.tail -= this.head;
         this.head = 0;
       }
       this.bytes -= event.bytes;
@@ -99,13 +106,13 @@ export class Pipe {
   cancel(): void {
     this.open = false;
     const queue = this.sim.queue;
-    for (let i = this.head; i < this.flight.length; i++) {
+    for (let i = this.head; i < this.tail; i++) {
       const event = this.flight[i]!;
+      this.flight[i] = null;
       if (!(event.arg instanceof CloseSignal)) this.sim.counters.framesLost++;
       queue.cancel(event);
     }
-    this.flight.length = 0;
-    this.head = 0;
+    this.head = this.tail = 0;
     this.bytes = 0;
   }
 
@@ -113,7 +120,7 @@ export class Pipe {
     const queue = this.sim.queue;
     const time = Math.max(queue.now + this.sim.latency(), this.last);
     this.last = time;
-    this.flight.push(queue.at(time, this.arrive, payload, bytes));
+    this.flight[this.tail++] = queue.at(time, this.arrive, payload, bytes);
     this.bytes += bytes;
   }
 }
