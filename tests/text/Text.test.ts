@@ -98,6 +98,11 @@ describe('Text', () => {
     expect(t.toString()).toBe('a🎉e👩‍💻');
     expect(textType.apply('😀', [2, 'x'])).toBe('😀x');
     expect(() => textType.apply('😀', [1, 'x'])).toThrow(/surrogate pair/);
+    // A text that held no surrogate until a pair was typed into it still guards the pair.
+    const plain = new Text('ab');
+    plain.insert(1, '😀');
+    refused(plain, 'invalid_op', () => plain.insert(2, 'x'));
+    refused(plain, 'invalid_op', () => plain.delete(2, 1));
   });
 
   test('edits at any UTF-16 position either keep the text well-formed or are refused', () => {

@@ -7,7 +7,7 @@ import jsonpatch from 'fast-json-patch';
 import { Conflict, LockstepError } from '../../errors.js';
 import { toJsonValue } from '../json.js';
 import { appliedSelf, BaseMachine, type Applied, type Json, type PatchOp, type PatchSink } from '../machine.js';
-import { compileSchema, describeErrors, type JsonSchema } from '../schema.js';
+import { compileSchema, describeErrors, ownSchema, type JsonSchema } from '../schema.js';
 
 /** One RFC 6902 operation, as `atom.patch` accepts it (all six ops). */
 export type JsonPatchOp = PatchOp | { op: 'copy'; from: string; path: string } | { op: 'test'; path: string; value: Json };
@@ -22,7 +22,7 @@ export interface AtomOptions {
 }
 
 /** JSON Schema of Atom ops. */
-export const atomOpSchema: JsonSchema = {
+export const atomOpSchema: JsonSchema = ownSchema({
   oneOf: [
     {
       type: 'object',
@@ -54,7 +54,7 @@ export const atomOpSchema: JsonSchema = {
       additionalProperties: false,
     },
   ],
-};
+});
 
 /** A replicated JSON value. */
 export class Atom<T = Json> extends BaseMachine {

@@ -5,7 +5,7 @@
  */
 import { Conflict, LockstepError } from '../../errors.js';
 import { appliedSelf, badSnapshot, BaseMachine, type Applied, type Json, type PatchSink } from '../machine.js';
-import type { JsonSchema } from '../schema.js';
+import { ownSchema, type JsonSchema } from '../schema.js';
 
 /** Ops of a Counter. */
 export type CounterOp = { type: 'counter/add'; n: number } | { type: 'counter/set'; value: number };
@@ -17,7 +17,7 @@ export interface CounterOptions {
 }
 
 /** JSON Schema of Counter ops. */
-export const counterOpSchema: JsonSchema = {
+export const counterOpSchema: JsonSchema = ownSchema({
   oneOf: [
     {
       type: 'object',
@@ -32,7 +32,7 @@ export const counterOpSchema: JsonSchema = {
       additionalProperties: false,
     },
   ],
-};
+});
 
 /** A replicated number with optional bounds. */
 export class Counter extends BaseMachine {

@@ -24,7 +24,7 @@ import {
 } from '../machine.js';
 import { OrderTree } from '../order/OrderTree.js';
 import { placeAt } from '../order/placeAt.js';
-import type { JsonSchema } from '../schema.js';
+import { ownSchema, type JsonSchema } from '../schema.js';
 import { listFromSnapshot, listFromView, type ListParts } from './buildList.js';
 import { ListItem } from './ListItem.js';
 
@@ -38,14 +38,14 @@ export type ListOp =
   | { type: 'list/move'; id: string; key: string };
 
 /** JSON Schema of List ops (the variants exclude each other, so `anyOf` stops at the match). */
-export const listOpSchema: JsonSchema = {
+export const listOpSchema: JsonSchema = ownSchema({
   anyOf: [
     opVariant('list/insert', { id: idSchema, key: keySchema, value: {} }),
     opVariant('list/insert', { id: idSchema, key: keySchema, snapshot: {} }),
     opVariant('list/delete', { id: idSchema }),
     opVariant('list/move', { id: idSchema, key: keySchema }),
   ],
-};
+});
 
 /**
  * A replicated list. `T` is what it holds (a JSON type, or the machine class of `List.of`);

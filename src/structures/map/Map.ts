@@ -21,7 +21,7 @@ import {
   type Op,
   type PatchSink,
 } from '../machine.js';
-import type { JsonSchema } from '../schema.js';
+import { ownSchema, type JsonSchema } from '../schema.js';
 
 const JsMap = globalThis.Map;
 
@@ -37,7 +37,7 @@ export type MapOp =
 const key = { type: 'string', maxLength: MAX_MAP_KEY };
 
 /** JSON Schema of Map ops. */
-export const mapOpSchema: JsonSchema = {
+export const mapOpSchema: JsonSchema = ownSchema({
   oneOf: [
     {
       type: 'object',
@@ -58,7 +58,7 @@ export const mapOpSchema: JsonSchema = {
       additionalProperties: false,
     },
   ],
-};
+});
 
 /** A replicated string-keyed map. */
 export class Map<V = Json> extends BaseMachine {

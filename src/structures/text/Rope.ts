@@ -3,7 +3,8 @@
  * copying the whole document. Leaves hold LEAF_MIN..LEAF_MAX code units (only the root may hold
  * fewer) and sit at one depth; branches hold BRANCH_MIN..BRANCH_MAX children and cache their
  * length. The last leaf touched is remembered with its offset, so runs of nearby edits (typing)
- * skip the descent. `toString()` is cached until the next edit.
+ * skip the descent. `toString()` is cached until the next edit. A rope that never held a surrogate
+ * knows no position splits a pair without looking.
  */
 import { dlen, isHigh, isLow, type TextOp } from './ot/TextOp.js';
 import { branch, BRANCH_MAX, collect, groups, leaf, LEAF_MAX, LEAF_MIN, pieces, underfull, type RopeNode } from './RopeNode.js';
@@ -15,14 +16,18 @@ export class Rope {
   private hot: RopeNode | null = null;
   private hotStart = 0;
   private flat: string | null;
+  /** False while no leaf may hold a surrogate (see `RopeNode.surrogates`). */
+  private surrogates: boolean;
 
   constructor(text = '') {
-    this.root = Rope.build(text);
+    const leaves = pieces(text).map(leaf);
+    this.surrogates = leaves.some((l) => l.surrogates);
+    this.root = Rope.build(leaves);
     this.flat = text;
   }
 
-  private static build(text: string): RopeNode {
-    let level = pieces(text).map(leaf);
+  private static build(leaves: RopeNode[]): RopeNode {
+    let level = leaves;
     while (level.length > 1) level = groups(level).map(branch);
     return level[0]!;
   }
@@ -50,7 +55,7 @@ export class Rope {
 
   /** True when position `p` falls between the halves of a surrogate pair. */
   splitsPair(p: number): boolean {
-    if (!(p > 0 && p < this.root.len)) return false;
+    if (!this.surrogates || !(p > 0 && p < this.root.len)) return false;
     const leaf = this.find(p, false);
     if (!leaf.surrogates || !isLow(leaf.charCodeAt(p - this.hotStart))) return false;
     return isHigh(this.charCodeAt(p - 1));
@@ -91,7 +96,7 @@ export class Rope {
     this.flat = null;
     const leaf = this.find(pos, true);
     const o = pos - this.hotStart;
-    leaf.insert(o, text);
+    if (leaf.insert(o, text)) this.surrogates = true;
     for (let n: RopeNode | null = leaf; n !== null; n = n.parent) n.len += text.length;
     if (leaf.len > LEAF_MAX) this.split(leaf);
   }

@@ -53,8 +53,11 @@ export class RopeNode {
     return o < h.length ? h.charCodeAt(o) : this.tail.charCodeAt(o - h.length);
   }
 
-  /** Inserts `s` at offset `o` of a leaf, leaving the gap after it (`len` is the caller's). */
-  insert(o: number, s: string): void {
+  /**
+   * Inserts `s` at offset `o` of a leaf, leaving the gap after it (`len` is the caller's);
+   * returns whether the leaf may now hold a surrogate.
+   */
+  insert(o: number, s: string): boolean {
     if (!this.surrogates && hasSurrogate(s)) this.surrogates = true;
     const h = this.head;
     if (o === h.length) this.head = h + s;
@@ -66,6 +69,7 @@ export class RopeNode {
       this.head = h + this.tail.slice(0, k) + s;
       this.tail = this.tail.slice(k);
     }
+    return this.surrogates;
   }
 
   /** Deletes [o, o + n) of a leaf and returns it, leaving the gap at `o` (`len` is the caller's). */

@@ -7,7 +7,7 @@
  */
 import { Conflict, LockstepError } from '../../errors.js';
 import { appliedSelf, badSnapshot, BaseMachine, type Applied, type Json, type Op, type PatchSink } from '../machine.js';
-import type { JsonSchema } from '../schema.js';
+import { ownSchema, type JsonSchema } from '../schema.js';
 import { checkOn, loneSurrogate, validOp } from './ot/checkOp.js';
 import { inverse } from './ot/invert.js';
 import type { TextOp } from './ot/TextOp.js';
@@ -23,7 +23,7 @@ export interface TextEditOp {
  * JSON Schema of Text ops (the shape only; `apply` checks the rest against the text). One
  * schema per component, each keyword applying to one type, validates faster than `anyOf`.
  */
-export const textOpSchema: JsonSchema = {
+export const textOpSchema: JsonSchema = ownSchema({
   type: 'object',
   properties: {
     type: { const: 'text/edit' },
@@ -33,7 +33,7 @@ export const textOpSchema: JsonSchema = {
   },
   required: ['type', 'ops'],
   additionalProperties: false,
-};
+});
 
 /** The op replacing `count` code units at `pos` with `text` (array literals: typing makes many). */
 function editOps(pos: number, count: number, text: string): TextOp {

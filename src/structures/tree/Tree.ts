@@ -25,7 +25,7 @@ import {
 } from '../machine.js';
 import { OrderTree } from '../order/OrderTree.js';
 import { placeAt } from '../order/placeAt.js';
-import type { JsonSchema } from '../schema.js';
+import { ownSchema, type JsonSchema } from '../schema.js';
 import { treeFromSnapshot, treeFromView, type TreeParts } from './buildTree.js';
 import { TreeNode } from './TreeNode.js';
 
@@ -44,14 +44,14 @@ export type TreeNodeView = { id: string; value: Json; children: TreeNodeView[] }
 const parent: JsonSchema = { type: ['string', 'null'], pattern: idSchema.pattern };
 
 /** JSON Schema of Tree ops (the variants exclude each other, so `anyOf` stops at the match). */
-export const treeOpSchema: JsonSchema = {
+export const treeOpSchema: JsonSchema = ownSchema({
   anyOf: [
     opVariant('tree/insert', { id: idSchema, parent, key: keySchema, value: {} }),
     opVariant('tree/insert', { id: idSchema, parent, key: keySchema, snapshot: {} }),
     opVariant('tree/move', { id: idSchema, parent, key: keySchema }),
     opVariant('tree/delete', { id: idSchema }),
   ],
-};
+});
 
 /**
  * A replicated tree. `T` is what a node holds (a JSON type, or the machine class of

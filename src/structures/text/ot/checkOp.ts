@@ -124,7 +124,8 @@ function quote(s: string): string {
  */
 export function checkOn(op: TextOp, doc: TextLike): void {
   let at = 0;
-  for (const c of op) {
+  for (let i = 0; i < op.length; i++) {
+    const c = op[i]!;
     if (typeof c === 'number') {
       at += c;
       continue;

@@ -1,0 +1,20 @@
+// lockstep's own op schemas compile without ajv's meta-schema check (`ownSchema`): this is that check.
+import { Ajv } from 'ajv';
+import { atomOpSchema } from '../../src/structures/atom/Atom.js';
+import { counterOpSchema } from '../../src/structures/counter/Counter.js';
+import { listOpSchema } from '../../src/structures/list/List.js';
+import { mapOpSchema } from '../../src/structures/map/Map.js';
+import { textOpSchema } from '../../src/structures/text/Text.js';
+import { treeOpSchema } from '../../src/structures/tree/Tree.js';
+
+const own = { atomOpSchema, counterOpSchema, listOpSchema, mapOpSchema, textOpSchema, treeOpSchema };
+
+describe('own schemas', () => {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  it.each(Object.keys(own))('%s is a valid JSON Schema that compiles in strict mode', (name) => {
+    const schema = own[name as keyof typeof own];
+    expect(ajv.validateSchema(schema)).toBe(true);
+    expect(ajv.errors ?? null).toBeNull();
+    expect(() => ajv.compile(schema)).not.toThrow();
+  });
+});
