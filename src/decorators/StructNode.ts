@@ -19,7 +19,7 @@ import {
   type Op,
   type Owner,
 } from '../structures/machine.js';
-import { assertSchema, type JsonSchema } from '../structures/schema.js';
+import { assertSchema, ownSchema, type JsonSchema } from '../structures/schema.js';
 import { classInfo, type ClassInfo } from './metadata.js';
 
 /** The op of a `@transition` method call. */
@@ -30,7 +30,7 @@ export interface CallOp {
 }
 
 /** JSON Schema of call ops (the arguments are checked against each method's own schemas). */
-export const callOpSchema: JsonSchema = {
+export const callOpSchema: JsonSchema = ownSchema({
   type: 'object',
   properties: {
     type: { const: 'call' },
@@ -39,7 +39,7 @@ export const callOpSchema: JsonSchema = {
   },
   required: ['type', 'method', 'args'],
   additionalProperties: false,
-};
+});
 
 const nodes = new WeakMap<object, StructNode>();
 

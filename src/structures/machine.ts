@@ -81,6 +81,11 @@ export interface Machine {
   readonly kind: string;
   /** JSON Schema of the ops this machine accepts; every op from outside is validated with it. */
   readonly opSchema: JsonSchema;
+  /**
+   * Optional fast check: true only when `op` satisfies `opSchema`, so validating it can skip the
+   * schema; false leaves the decision (and the error message) to the schema.
+   */
+  opShaped?(op: Op): boolean;
   /** Where this machine is attached; set by its parent or its doc. */
   owner: Owner;
   /** Applies `op`; throws `Conflict`/`LockstepError` and changes nothing when it cannot. */

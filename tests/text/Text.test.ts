@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { LockstepError } from '../../src/errors.js';
-import { detachedContext, type PatchOp } from '../../src/structures/machine.js';
-import { assertSchema } from '../../src/structures/schema.js';
+import { detachedContext, type Op, type PatchOp } from '../../src/structures/machine.js';
+import { assertSchema, compileSchema } from '../../src/structures/schema.js';
 import { Text, textOpSchema, type TextEditOp } from '../../src/structures/text/Text.js';
 import { loneSurrogate } from '../../src/structures/text/ot/checkOp.js';
 import { textType, type TextOp } from '../../src/structures/text/ot/textType.js';
@@ -160,6 +160,24 @@ describe('Text', () => {
       refused(t, 'invalid_op', () => t.apply(edit(ops as unknown as TextOp), detachedContext));
     }
     expect(t.toString()).toBe('hello');
+  });
+
+  test('the fast shape check accepts exactly what the op schema accepts', () => {
+    const valid = compileSchema(textOpSchema);
+    const t = new Text();
+    const inherited = Object.assign(Object.create({ extra: 1 }) as object, edit([1, 'a']));
+    const hidden = Object.defineProperty(edit(['a']), 'extra', { value: 1, enumerable: false });
+    const fixed = [edit([]), inherited, hidden, { type: 'text/edit', ops: [], __proto__: null }, [], { 0: 'text/edit' }];
+    const key = fc.constantFrom('type', 'ops', 'x', '__proto__', 'constructor');
+    const value = fc.oneof(fc.constantFrom('text/edit', 'text/edi', ['a'], [], null, undefined, 1), fc.jsonValue());
+    const op = fc.oneof(fc.constant(null), fc.dictionary(key, value, { maxKeys: 4 }), fc.record({ type: value, ops: value }));
+    fc.assert(
+      fc.property(fc.oneof(op, fc.constantFrom(...fixed)), (o) => {
+        if (o === null || typeof o !== 'object') return;
+        expect(t.opShaped(o as Op)).toBe(valid(o));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   test('snapshot, load and init', () => {

@@ -58,6 +58,14 @@ export class Text extends BaseMachine {
   }
   private rope: Rope;
 
+  /** Exactly what {@link textOpSchema} accepts: `type` and an `ops` array, no other enumerable key. */
+  opShaped(op: Op): boolean {
+    const o = op as { type?: unknown; ops?: unknown };
+    if (o.type !== 'text/edit' || !Array.isArray(o.ops)) return false;
+    for (const k in o) if (k !== 'type' && k !== 'ops') return false;
+    return true;
+  }
+
   constructor(initial = '') {
     super();
     const problem = badContent(initial);
