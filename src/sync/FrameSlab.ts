@@ -12,7 +12,8 @@ const SIZE = 64 * 1024;
 
 /** An append-only allocator of frame copies. */
 export class FrameSlab {
-  private buf = new Uint8Array(SIZE);
+  private memory = new ArrayBuffer(SIZE);
+  private buf = new Uint8Array(this.memory);
   private used = 0;
 
   /** A copy of `frame` that no one else writes to. */
@@ -20,12 +21,13 @@ export class FrameSlab {
     const n = frame.byteLength;
     if (n > SMALL) return frame.slice();
     if (this.used + n > SIZE) {
-      this.buf = new Uint8Array(SIZE);
+      this.memory = new ArrayBuffer(SIZE);
+      this.buf = new Uint8Array(this.memory);
       this.used = 0;
     }
-    const out = new Uint8Array(this.buf.buffer, this.used, n); // cheaper than subarray (no species lookup)
-    out.set(frame);
-    this.used += n;
-    return out;
+    const at = this.used;
+    this.buf.set(frame, at);
+    this.used = at + n;
+    return new Uint8Array(this.memory, at, n); // cheaper than subarray (no species lookup) or a `.buffer` read
   }
 }

@@ -33,13 +33,13 @@ const floatBytes = new Uint8Array(float.buffer);
 const swap = new Uint8Array(new Float64Array([-0]).buffer)[0] === 0x80 ? 0 : 7;
 
 /**
- * Where frames are written: `slab`, shared by small frames, is handed out up to `free`; `large`
+ * Where frames are written: `slab` (over `memory`), shared by small frames, is handed out up to `free`; `large`
  * is the scratch buffer of large frames; `buf` is the one being written, the frame starting at
  * `start`, the next byte at `pos`. Module state (`toJSON` and getters are the only calls out, and
  * they return values rather than encode), in one `const` object rather than `let` bindings, which
  * V8 checks for initialization at every use.
  */
-const output = { slab: new Uint8Array(SLAB) as Uint8Array, free: 0, large: EMPTY, buf: EMPTY, start: 0, pos: 0 };
+const output = { memory: new ArrayBuffer(0), slab: EMPTY, free: 0, large: EMPTY, buf: EMPTY, start: 0, pos: 0 };
 
 /**
  * Encodes `value` as one MessagePack value; `invalid_message` when nested too deep (or cyclic).
@@ -73,7 +73,7 @@ function frame(value: unknown, message: boolean): Uint8Array {
     const len = o.pos - o.start;
     if (o.buf === o.slab && len <= SHARED_MAX) {
       o.free = o.pos;
-      return new Uint8Array(o.slab.buffer, o.start, len); // cheaper than subarray (no species lookup)
+      return new Uint8Array(o.memory, o.start, len); // cheaper than subarray (no species lookup) or a `.buffer` read
     }
     return o.buf.slice(o.start, o.pos);
   } finally {
@@ -156,7 +156,8 @@ function written(o: object): number {
 
 function newSlab(): Uint8Array {
   output.free = 0;
-  return (output.slab = new Uint8Array(SLAB));
+  output.memory = new ArrayBuffer(SLAB);
+  return (output.slab = new Uint8Array(output.memory));
 }
 
 /** Makes room for `n` more bytes, moving the frame to a new slab or to a (larger) `large`. */
