@@ -10,6 +10,11 @@ export class Emitter<E extends object> {
     return () => void set.delete(fn as (value: never) => void);
   }
 
+  /** Whether `event` has a listener (so a hot path can skip building its value). */
+  has(event: keyof E): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0;
+  }
+
   /** Calls every listener of `event`. */
   emit<K extends keyof E>(event: K, value: E[K]): void {
     const set = this.listeners.get(event);

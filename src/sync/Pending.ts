@@ -98,9 +98,9 @@ export class Pending {
   /**
    * Queues a transition applied locally. Consecutive raw edits of one Text that are not sent
    * yet merge into one entry (composed), as typing does while the previous edit is in flight.
-   * `nextSeq` numbers a new entry. Returns the seq of the entry that holds the transition.
+   * A new entry gets seq `next`. Returns the seq of the entry that holds the transition.
    */
-  add(nextSeq: () => number, ts: Transition[], local: DocApplied): number {
+  add(next: number, ts: Transition[], local: DocApplied): number {
     const last = this.entries[this.entries.length - 1];
     const path = ts.length === 1 && isText(ts[0] as Transition) ? (ts[0] as Transition).path : null;
     if (last && !last.sent && last.local && path && last.ts.length === 1) {
@@ -113,9 +113,8 @@ export class Pending {
         return last.seq;
       }
     }
-    const seq = nextSeq();
-    this.entries.push({ seq, ts, original: ts, sent: false, local });
-    return seq;
+    this.entries.push({ seq: next, ts, original: ts, sent: false, local });
+    return next;
   }
 
   /**

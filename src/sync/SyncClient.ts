@@ -206,7 +206,8 @@ export class SyncClient<T extends object = object> {
       return;
     }
     const res = this.doc.applyAll(ts, this.contextAt(this.pending.length));
-    const owner = this.pending.add(() => ++this.seqNo, ts, res);
+    const owner = this.pending.add(this.seqNo + 1, ts, res);
+    if (owner > this.seqNo) this.seqNo = owner; // a new entry, not merged into the last
     this.afterChange(res.effects, true, res.effects);
     this.undoStack.record(kind, owner, res.inverse);
     this.flush();
@@ -215,8 +216,8 @@ export class SyncClient<T extends object = object> {
   /** Moves undo steps and cursors over `textEffects` (old optimistic state → new) and reports. */
   private afterChange(effects: Transition[], local: boolean, textEffects: Transition[]): void {
     this.undoStack.transform(textEffects);
-    for (const c of this.cursors) c.transform(textEffects);
-    if (effects.length) this.events.emit('change', { effects, local });
+    if (this.cursors.size) for (const c of this.cursors) c.transform(textEffects);
+    if (effects.length && this.events.has('change')) this.events.emit('change', { effects, local });
   }
 
   /** Sends what may be sent: in order, holding a Text edit while an earlier one on its Text is in flight. */

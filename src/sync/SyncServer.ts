@@ -137,6 +137,8 @@ export class SyncServer<T extends object = object> {
   /** Connections that have not said hello yet, with the timer that closes them. */
   private readonly greeting = new Map<Connection, unknown>();
   private readonly conns = new Set<Connection>();
+  /** `conns` as an array, made again after a change (a broadcast iterates it without an iterator). */
+  private connList: Connection[] | null = null;
   private readonly outbox: Outgoing[] = [];
   private readonly tokens: TokenIssuer;
   private readonly hooks: ReturnType<typeof rootTransitions>;
@@ -197,6 +199,7 @@ export class SyncServer<T extends object = object> {
       closed: () => this.onClosed(conn),
     }, this.limits.strikes);
     this.conns.add(conn);
+    this.connList = null;
     if (this.closed || this.failed) {
       conn.fail(new LockstepError('closed', 'the room is closed'));
       return conn;
@@ -511,7 +514,11 @@ export class SyncServer<T extends object = object> {
 
   /** Sends `frame` to every session's connection; the session `acked` gets `ack` instead if it understands it. */
   private broadcast(frame: Frame, acked: Session | null, ack: Frame | null): void {
-    for (const c of this.conns) if (c.session) c.sendFrame(c.session === acked && c.acks ? (ack as Frame) : frame);
+    const list = (this.connList ??= [...this.conns]);
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i] as Connection;
+      if (c.session) c.sendFrame(c.session === acked && c.acks ? (ack as Frame) : frame);
+    }
   }
 
   private setPresence(s: Session, data: Json): void {
@@ -531,6 +538,7 @@ export class SyncServer<T extends object = object> {
 
   private onClosed(conn: Connection): void {
     this.conns.delete(conn);
+    this.connList = null;
     const greeting = this.greeting.get(conn);
     if (greeting !== undefined) this.clock.clearTimeout(greeting);
     this.greeting.delete(conn);
