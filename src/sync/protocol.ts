@@ -116,6 +116,8 @@ export const LIMITS = {
   pathDepth: 32,
   /** Length of one path segment. */
   segmentLength: 1024,
+  /** Length of an op's `type`. */
+  opTypeLength: 64,
 };
 
 const seq = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER };
@@ -125,7 +127,7 @@ const transition = {
   type: 'object',
   properties: {
     path: { type: 'array', maxItems: LIMITS.pathDepth, items: { type: 'string', maxLength: LIMITS.segmentLength } },
-    op: { type: 'object', properties: { type: { type: 'string', maxLength: 64 } }, required: ['type'] },
+    op: { type: 'object', properties: { type: { type: 'string', maxLength: LIMITS.opTypeLength } }, required: ['type'] },
   },
   required: ['path', 'op'],
   additionalProperties: false,
@@ -186,9 +188,43 @@ export function validateClientMessage(msg: unknown): ClientMessage {
   const t = typeof msg === 'object' && msg !== null && !Array.isArray(msg) ? (msg as { type?: unknown }).type : undefined;
   if (typeof t !== 'string') throw new LockstepError('invalid_message', 'a message must be an object with a string `type`');
   // The branch of the message's own type, so the error names what is wrong with *it*.
+  if (t === 'submit' && submitShaped(msg as Record<string, unknown>)) return msg as SubmitMessage; // the usual message, checked fast
   const branch = branches.get(t);
   if (!branch) throw new LockstepError('invalid_message', `unknown message type ${JSON.stringify(t.slice(0, 40))}`);
   const fn = compileSchema(branch);
   if (!fn(msg)) throw new LockstepError('invalid_message', `${t} message ${describeErrors(fn.errors)}`);
   return msg as ClientMessage;
+}
+
+/**
+ * A fast check of a `submit`: true only when it satisfies its schema branch (then the schema
+ * need not run); false leaves the decision, and the error message, to the schema. Each check is
+ * the schema's own (ajv's: `for…in` keys, `=== undefined` for required, string length at most
+ * the code point limit).
+ */
+export function submitShaped(m: Record<string, unknown>): boolean {
+  const { seq, base, transitions: ts } = m;
+  if (!isInt(seq, 1) || !isInt(base, 0) || !Array.isArray(ts) || ts.length < 1 || ts.length > LIMITS.transitionsPerSubmit) return false;
+  for (const k in m) if (k !== 'type' && k !== 'seq' && k !== 'base' && k !== 'transitions') return false;
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i] as { path?: unknown; op?: { type?: unknown } } | undefined;
+    if (!isObject(t) || !Array.isArray(t.path) || !isObject(t.op)) return false;
+    for (const k in t) if (k !== 'path' && k !== 'op') return false;
+    const { path } = t;
+    if (path.length > LIMITS.pathDepth) return false;
+    for (let j = 0; j < path.length; j++) {
+      const segment = path[j];
+      if (typeof segment !== 'string' || segment.length > LIMITS.segmentLength) return false;
+    }
+    if (typeof t.op.type !== 'string' || t.op.type.length > LIMITS.opTypeLength) return false;
+  }
+  return true;
+}
+
+function isInt(n: unknown, min: number): boolean {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= min;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
