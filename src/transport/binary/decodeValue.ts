@@ -9,7 +9,9 @@
  * ASCII strings (map keys, op types, client ids) come from a cache of recent ones, and the frame
  * being read is module state ({@link input}).
  */
+import { setOwn } from '../../structures/json.js';
 import type { Json } from '../../structures/machine.js';
+import { TEXT_EDIT } from '../../sync/textRebase.js';
 import { decodeString, invalidFrame as bad } from './decodeString.js';
 import { MAX_BINARY_DEPTH, RECORD } from './encodeValue.js';
 
@@ -96,7 +98,7 @@ function transitions(): Json[] {
     if (arrayLength() !== 2) bad(`the transition at offset ${t} is not a [path, op] pair`);
     const path = read(3);
     const ops = arrayLength();
-    out[i] = { path, op: ops >= 0 ? { type: 'text/edit', ops: array(ops, 4) } : read(3) }; // (the depth of the ops inside their op)
+    out[i] = { path, op: ops >= 0 ? { type: TEXT_EDIT, ops: array(ops, 4) } : read(3) }; // (the depth of the ops inside their op)
   }
   return out;
 }
@@ -217,9 +219,7 @@ function object(n: number, depth: number): { [key: string]: Json } {
   for (let i = 0; i < n; i++) {
     const key = mapKey();
     if (i > 0 && hasOwn.call(out, key)) bad(`map key ${JSON.stringify(key.slice(0, 40))} repeats`);
-    const value = read(depth + 1);
-    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    else out[key] = value;
+    setOwn(out, key, read(depth + 1));
   }
   return out;
 }

@@ -11,6 +11,7 @@
  * by a loop that assumes ASCII.
  */
 import { LockstepError } from '../../errors.js';
+import { TEXT_EDIT } from '../../sync/textRebase.js';
 import { NATIVE_MIN, writeWtf8 } from './encodeString.js';
 
 /** The deepest nesting of arrays and objects either side of the codec accepts. */
@@ -139,7 +140,7 @@ function writeTransitions(ts: unknown[]): boolean {
 /** The `ops` of `op` when it is exactly `{ type: 'text/edit', ops: [...] }` (written as the ops alone), else null. */
 function textEditOps(op: unknown): unknown[] | null {
   const o = op as { type?: unknown; ops?: unknown; toJSON?: unknown };
-  if (typeof o !== 'object' || o === null || o.type !== 'text/edit' || !Array.isArray(o.ops) || o.toJSON !== undefined) return null;
+  if (typeof o !== 'object' || o === null || o.type !== TEXT_EDIT || !Array.isArray(o.ops) || o.toJSON !== undefined) return null;
   return hasOwn.call(o, 'type') && hasOwn.call(o, 'ops') && written(o) === 2 ? o.ops : null;
 }
 
