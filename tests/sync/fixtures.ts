@@ -73,18 +73,18 @@ export interface Setup {
   transports: L.Transport[];
 }
 
+/** Options of {@link setup}. */
+export interface SetupOptions {
+  seed?: number;
+  latency?: number | [number, number];
+  resumeGrace?: number;
+  dropConnectionRate?: number;
+  persist?: (c: L.Committed) => void;
+  undoLimit?: number;
+}
+
 /** A server and `n` clients on a seeded memory network. */
-export function setup(
-  n: number,
-  options: {
-    seed?: number;
-    latency?: number | [number, number];
-    resumeGrace?: number;
-    dropConnectionRate?: number;
-    persist?: (c: L.Committed) => void;
-    undoLimit?: number;
-  } = {},
-): Setup {
+export function setup(n: number, options: SetupOptions = {}): Setup {
   const net = L.createMemoryNetwork({
     seed: options.seed ?? 1,
     latency: options.latency ?? 0,
@@ -110,4 +110,11 @@ export function setup(
 /** Runs the network until quiet (timers included, so far-off ones fire). */
 export function settle(s: Setup): void {
   s.net.runUntilQuiet();
+}
+
+/** {@link setup}, settled: every client welcomed and live. */
+export function live(n: number, options: SetupOptions = {}): Setup {
+  const s = setup(n, options);
+  settle(s);
+  return s;
 }

@@ -1,12 +1,11 @@
 import * as L from '../../src/index.js';
-import { Room, settle, setup } from './fixtures.js';
+import { live, Room, settle, setup } from './fixtures.js';
 
 const text = (c: L.SyncClient<Room>) => c.state.text.toString();
 
 describe('SyncClient + SyncServer', () => {
   it('applies local changes at once and converges every client with the server', () => {
-    const s = setup(3, { latency: [5, 40] });
-    settle(s);
+    const s = live(3, { latency: [5, 40] });
     const [a, b, c] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>, L.SyncClient<Room>];
     a.state.count.add(2);
     expect(a.state.count.value).toBe(2); // optimistic
@@ -20,8 +19,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('merges two clients typing at the same spot', () => {
-    const s = setup(2, { latency: [10, 30] });
-    settle(s);
+    const s = live(2, { latency: [10, 30] });
     const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
     a.state.text.insert(0, 'hello world');
     settle(s);
@@ -36,8 +34,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('reports a refusal while two more transitions are queued behind it, and keeps those', () => {
-    const s = setup(2, { latency: 20 });
-    settle(s);
+    const s = live(2, { latency: 20 });
     const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
     a.state.items.push({ title: 'one' });
     settle(s);
@@ -59,8 +56,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('applies a transition exactly once when its ack is lost and it is resent after reconnect', () => {
-    const s = setup(1, { latency: 10 });
-    settle(s);
+    const s = live(1, { latency: 10 });
     const a = s.clients[0] as L.SyncClient<Room>;
     const v0 = s.server.version;
     a.state.count.add(3);
@@ -77,8 +73,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('keeps changes made offline and sends them on reconnect', async () => {
-    const s = setup(2, { latency: 5 });
-    settle(s);
+    const s = live(2, { latency: 5 });
     const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
     s.net.partition(s.transports[0] as L.Transport, 1000);
     a.state.text.insert(0, 'offline ');
@@ -95,8 +90,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('fires timers with origin server, and seats and unseats clients', () => {
-    const s = setup(2, { resumeGrace: 5000 });
-    settle(s);
+    const s = live(2, { resumeGrace: 5000 });
     const ids = s.clients.map((c) => c.clientId as string);
     expect(s.server.doc.state.ticks.value).toBe(3); // three timers, fired by settle's virtual time
     for (const c of s.clients) expect(c.state.ticks.value).toBe(3);
@@ -108,8 +102,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('does not unseat a client on a brief drop', () => {
-    const s = setup(1, { resumeGrace: 5000, latency: 5 });
-    settle(s);
+    const s = live(1, { resumeGrace: 5000, latency: 5 });
     const id = s.clients[0]!.clientId;
     s.net.cut(s.transports[0] as L.Transport);
     s.net.advance(1000);
@@ -119,8 +112,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('undoes only its own change, after remote edits', () => {
-    const s = setup(2, { latency: 5 });
-    settle(s);
+    const s = live(2, { latency: 5 });
     const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
     a.state.text.insert(0, 'hello');
     settle(s);
@@ -161,8 +153,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('skips and reports an undo that no longer applies', () => {
-    const s = setup(2);
-    settle(s);
+    const s = live(2);
     const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
     const id = a.state.list.push(1);
     settle(s);
@@ -175,8 +166,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('relays presence and removes it on disconnect', () => {
-    const s = setup(2, { latency: 3 });
-    settle(s);
+    const s = live(2, { latency: 3 });
     const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
     a.presence.set({ name: 'ann', cursor: 3 });
     settle(s);
@@ -191,8 +181,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('keeps a text cursor in place across remote edits', () => {
-    const s = setup(2);
-    settle(s);
+    const s = live(2);
     const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
     a.state.text.insert(0, 'abcdef');
     settle(s);
@@ -206,8 +195,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('answers malformed messages with an error and changes nothing', () => {
-    const s = setup(1);
-    settle(s);
+    const s = live(1);
     const raw = s.net.connect();
     const replies: L.Json[] = [];
     raw.listen({ message: (f) => replies.push(JSON.parse(f as string)), state: () => undefined });
@@ -272,8 +260,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('holds an undo that edits Text while its own earlier Text change is in flight', () => {
-    const s = setup(1, { latency: 20 });
-    settle(s);
+    const s = live(1, { latency: 20 });
     const a = s.clients[0] as L.SyncClient<Room>;
     a.state.text.insert(0, 'hello');
     settle(s);
@@ -291,8 +278,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it("undoes a call whose server effects differed from the client's guess (Text included)", () => {
-    const s = setup(2, { latency: 10 });
-    settle(s);
+    const s = live(2, { latency: 10 });
     const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
     a.state.text.insert(0, 'hello');
     settle(s);
@@ -307,8 +293,7 @@ describe('SyncClient + SyncServer', () => {
   });
 
   it('refuses writes through a machine that a rebase rebuilt, instead of losing them', () => {
-    const s = setup(2, { latency: 10 });
-    settle(s);
+    const s = live(2, { latency: 10 });
     const [a, b] = s.clients as [L.SyncClient<Room>, L.SyncClient<Room>];
     s.net.partition(s.transports[0] as L.Transport, 100);
     const id = a.state.items.push({ title: 'mine' });
