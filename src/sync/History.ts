@@ -7,7 +7,7 @@
  * a graph of small objects that every collection would have to copy.
  */
 import type { Frame } from '../transport/Transport.js';
-import { FrameSlab } from './FrameSlab.js';
+import { FrameSlab, SMALL_FRAME } from './FrameSlab.js';
 import type { Committed } from './protocol.js';
 
 /** Commits also kept decoded (a power of two). */
@@ -15,7 +15,14 @@ const HOT = 64;
 
 /** The last `limit` committed transitions (at most `maxBytes` of them), contiguous by version. */
 export class History {
-  private frames: Array<Frame | undefined> = []; // dropped entries are cleared at once
+  /**
+   * Each entry's frame: a text frame itself, or the buffer a byte frame was copied into (at
+   * `offsets`, `sizes` long). Keeping buffer and offset rather than a view saves an object per
+   * commit that would live long enough to be copied by the garbage collector. Dropped entries
+   * are cleared at once.
+   */
+  private frames: Array<string | ArrayBuffer | undefined> = [];
+  private offsets: number[] = [];
   private sizes: number[] = [];
   private start = 0;
   private bytes = 0;
@@ -39,8 +46,21 @@ export class History {
    * with other frames, which keeping it would pin whole.
    */
   push(c: Committed, frame: Frame): void {
-    const bytes = typeof frame === 'string' ? frame.length : frame.byteLength;
-    this.frames.push(typeof frame === 'string' ? frame : this.slab.copy(frame));
+    let bytes: number;
+    if (typeof frame === 'string') {
+      bytes = frame.length;
+      this.frames.push(frame);
+      this.offsets.push(0);
+    } else {
+      bytes = frame.byteLength;
+      if (bytes > SMALL_FRAME) {
+        this.frames.push(frame.slice().buffer);
+        this.offsets.push(0);
+      } else {
+        this.offsets.push(this.slab.append(frame));
+        this.frames.push(this.slab.memory);
+      }
+    }
     this.sizes.push(bytes);
     this.hot[c.version & (HOT - 1)] = c;
     this.bytes += bytes;
@@ -54,6 +74,7 @@ export class History {
     }
     if (this.start > 1024 && this.start * 2 > this.frames.length) {
       this.frames = this.frames.slice(this.start);
+      this.offsets = this.offsets.slice(this.start);
       this.sizes = this.sizes.slice(this.start);
       this.start = 0;
     }
@@ -65,8 +86,13 @@ export class History {
     const out: Committed[] = [];
     for (let v = version + 1; v <= current; v++) {
       const hot = this.hot[v & (HOT - 1)];
-      out.push(hot !== undefined && hot.version === v ? hot : this.decode(this.frames[this.start + (v - 1 - this.floor)] as Frame));
+      out.push(hot !== undefined && hot.version === v ? hot : this.decode(this.frameAt(this.start + (v - 1 - this.floor))));
     }
     return out;
+  }
+
+  private frameAt(i: number): Frame {
+    const f = this.frames[i] as string | ArrayBuffer;
+    return typeof f === 'string' ? f : new Uint8Array(f, this.offsets[i], this.sizes[i]);
   }
 }
