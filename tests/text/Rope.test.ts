@@ -101,11 +101,59 @@ test('a three-level tree survives growing and being emptied', () => {
   checkTree(rope);
 });
 
-test('applyOp returns the op with deletes in content form', () => {
+test('applyOp returns the op with deletes in content form and fills in its inverse', () => {
   const rope = new Rope('hello world');
   const op: TextOp = [1, 'a', { d: 3 }, 2, { d: 'wo' }];
-  expect(rope.applyOp(op)).toEqual([1, 'a', { d: 'ell' }, 2, { d: 'wo' }]);
+  const inverse: TextOp = new Array(op.length);
+  expect(rope.applyOp(op, inverse)).toEqual([1, 'a', { d: 'ell' }, 2, { d: 'wo' }]);
   expect(rope.toString()).toBe(textType.apply('hello world', op));
+  expect(inverse).toEqual([1, 'ell', { d: 'a' }, 2, 'wo']);
+});
+
+describe('applyOp against textType.apply (which checks with checkOn first)', () => {
+  // Ops over UTF-16 code units, so they may cut surrogate pairs; content deletes may be wrong.
+  const units = ['a', 'b', '😀', 'e\u0301', '𝄞'];
+  const doc = fc.array(fc.constantFrom(...units), { maxLength: 12 }).map((a) => a.join(''));
+  const component = fc.oneof(
+    fc.integer({ min: 1, max: 4 }),
+    fc.array(fc.constantFrom(...units), { minLength: 1, maxLength: 2 }).map((a) => a.join('')),
+    fc.integer({ min: 1, max: 4 }).map((d) => ({ d })),
+    fc.array(fc.constantFrom(...units), { minLength: 1, maxLength: 2 }).map((a) => ({ d: a.join('') })),
+  );
+  const refusal = (fn: () => unknown): string | null => {
+    try {
+      fn();
+      return null;
+    } catch (err) {
+      return `${(err as { code?: string }).code}: ${(err as Error).message}`;
+    }
+  };
+
+  test('same result or same refusal, the rope unchanged by a refusal, and the exact inverse', () => {
+    fc.assert(
+      fc.property(doc, fc.array(component, { minLength: 1, maxLength: 6 }), (start, raw) => {
+        const op = textType.normalize(raw);
+        fc.pre(op.length > 0 && refusal(() => textType.checkOp(op, start.length)) === null);
+        const rope = new Rope(start);
+        let expected = '';
+        const refused = refusal(() => (expected = textType.apply(start, op)));
+        const inverse: TextOp = new Array(op.length);
+        let done: TextOp = [];
+        expect(refusal(() => (done = rope.applyOp(op, inverse)))).toBe(refused);
+        if (refused !== null) {
+          expect(rope.toString()).toBe(start);
+          checkTree(rope);
+          return;
+        }
+        expect(rope.toString()).toBe(expected);
+        expect(textType.apply(start, done)).toBe(expected);
+        expect(inverse).toEqual(textType.invert(done));
+        expect(rope.applyOp(inverse, new Array(inverse.length))).toEqual(inverse);
+        expect(rope.toString()).toBe(start);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe.each(TRACES)('trace %s', (name) => {
@@ -130,7 +178,7 @@ describe.each(TRACES)('trace %s', (name) => {
         if (pos) op.push(pos);
         if (ins) op.push(ins);
         if (del) op.push({ d: del });
-        rope.applyOp(op);
+        rope.applyOp(op, new Array(op.length));
       }
     }
     same(rope.toString(), trace.endContent);

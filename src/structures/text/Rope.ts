@@ -6,7 +6,8 @@
  * skip the descent. `toString()` is cached until the next edit. A rope that never held a surrogate
  * knows no position splits a pair without looking.
  */
-import { dlen, isHigh, isLow, type TextOp } from './ot/TextOp.js';
+import { cutsPair, deletesOther } from './ot/checkOp.js';
+import { dlen, isHigh, isLow, type Delete, type TextOp } from './ot/TextOp.js';
 import { branch, BRANCH_MAX, collect, groups, leaf, LEAF_MAX, LEAF_MIN, pieces, underfull, type RopeNode } from './RopeNode.js';
 
 /** A mutable string with logarithmic edits. */
@@ -121,30 +122,77 @@ export class Rope {
   }
 
   /**
-   * Applies a valid op in normal form that fits this text (see `checkOn`) and returns it with
-   * every delete in content form.
+   * Applies a valid op in normal form whose span fits this text (see `validOp`), checking it as
+   * it goes with `checkOn`'s conflicts (a cut surrogate pair, a content delete that does not
+   * match), after which the text is unchanged. Returns the op with every delete in content form;
+   * fills `inverse` (as long as the op) with its inverse, in normal form.
    */
-  applyOp(op: TextOp): TextOp {
+  applyOp(op: TextOp, inverse: TextOp): TextOp {
     // A copy only when a delete needs its content filled in: an op of inserts is its own effect.
     let out: TextOp | null = null;
     let pos = 0;
-    for (let i = 0; i < op.length; i++) {
-      const c = op[i]!;
+    /** `pos` minus the same position in the text before the op (which conflicts name). */
+    let shift = 0;
+    let i = 0;
+    try {
+      for (; i < op.length; i++) {
+        const c = op[i]!;
+        if (typeof c === 'number') {
+          pos += c;
+          inverse[i] = c;
+          if (out !== null) out.push(c);
+          continue;
+        }
+        if (this.splitsPair(pos)) cutsPair(pos - shift);
+        // An insert and the delete after it apply delete first, so their inverse (the removed
+        // text, then a delete of the insert) comes out in normal form in their two places.
+        const ins = typeof c === 'string' ? c : '';
+        if (ins !== '' && out !== null) out.push(ins);
+        const del = ins === '' ? (c as Delete) : typeof op[i + 1] === 'object' ? (op[++i] as Delete) : null;
+        if (del !== null) {
+          const removed = this.delete(pos, dlen(del));
+          // Checked once removed (put back if wrong): the content, then the end of the cut.
+          if (typeof del.d === 'string' && removed !== del.d) {
+            this.insert(pos, removed);
+            deletesOther(del.d, removed, pos - shift);
+          }
+          if (this.surrogates && isLow(this.charCodeAt(pos)) && isHigh(removed.charCodeAt(removed.length - 1))) {
+            this.insert(pos, removed);
+            cutsPair(pos - shift + removed.length);
+          }
+          if (typeof del.d === 'number') {
+            out ??= op.slice(0, i);
+            out.push({ d: removed });
+          } else if (out !== null) out.push(del);
+          inverse[ins === '' ? i : i - 1] = removed;
+          shift -= removed.length;
+        }
+        if (ins !== '') {
+          this.insert(pos, ins);
+          inverse[i] = { d: ins };
+          pos += ins.length;
+          shift += ins.length;
+        }
+      }
+    } catch (err) {
+      this.revert(inverse, i);
+      throw err;
+    }
+    return out ?? op;
+  }
+
+  /** Applies `inverse[0..end)`, the inverse of the part of an op already applied. */
+  private revert(inverse: TextOp, end: number): void {
+    let pos = 0;
+    for (let k = 0; k < end; k++) {
+      const c = inverse[k];
+      if (c === undefined) continue; // the place of a component not applied
       if (typeof c === 'number') pos += c;
       else if (typeof c === 'string') {
         this.insert(pos, c);
         pos += c.length;
-      } else {
-        const removed = this.delete(pos, dlen(c));
-        if (typeof c.d === 'number') {
-          out ??= op.slice(0, i);
-          out.push({ d: removed });
-          continue;
-        }
-      }
-      if (out !== null) out.push(c);
+      } else this.delete(pos, dlen(c));
     }
-    return out ?? op;
   }
 
   /** The leaf holding `pos` (at a boundary: the left leaf when `left`), remembered as hot. */

@@ -8,8 +8,7 @@
 import { Conflict, LockstepError } from '../../errors.js';
 import { appliedSelf, badSnapshot, BaseMachine, type Applied, type Json, type Op, type PatchSink } from '../machine.js';
 import { ownSchema, type JsonSchema } from '../schema.js';
-import { checkOn, loneSurrogate, validOp } from './ot/checkOp.js';
-import { inverse } from './ot/invert.js';
+import { loneSurrogate, validOp } from './ot/checkOp.js';
 import type { TextOp } from './ot/TextOp.js';
 import { Rope } from './Rope.js';
 
@@ -123,8 +122,8 @@ export class Text extends BaseMachine {
       throw new LockstepError('invalid_op', problem, { problem, path: [] });
     }
     const ops = validOp(op.ops, this.rope.length);
-    checkOn(ops, this.rope);
-    const done = this.rope.applyOp(ops);
+    const inverse: TextOp = new Array(ops.length);
+    const done = this.rope.applyOp(ops, inverse);
     if (sink) {
       // Lazy: the string is built only if a listener reads the patch (during its call).
       const rope = this.rope;
@@ -138,7 +137,7 @@ export class Text extends BaseMachine {
     }
     // An op already in its effect's form (inserts, content deletes) is its own effect.
     const effect: Op = done === op.ops ? (raw as Op) : { type: 'text/edit', ops: done };
-    return appliedSelf(effect, { type: 'text/edit', ops: inverse(done) });
+    return appliedSelf(effect, { type: 'text/edit', ops: inverse });
   }
 
   toJSON(): Json {

@@ -1,20 +1,13 @@
 /**
  * Validation of text ops: `checkOp` checks the shape (and, given a document length, the span),
  * `validOp` does the same and returns the op in normal form, and `checkOn` checks an op
- * against the document it is about to change.
+ * against the document it is about to change (the Rope checks as it applies, with the same
+ * conflicts).
  */
 import { Conflict, LockstepError } from '../../../errors.js';
 import { normalize } from './normalize.js';
 import { dlen, isHigh, isLow, type TextOp } from './TextOp.js';
 
-/** What `checkOn` needs of a document: a string, or the Rope. */
-export interface TextLike {
-  readonly length: number;
-  charCodeAt(index: number): number;
-  slice(from: number, to: number): string;
-  /** A faster `splitsPair(this, p)`, when the document has one. */
-  splitsPair?(p: number): boolean;
-}
 
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -102,15 +95,24 @@ function outOfRange(span: number, length: number): never {
 }
 
 /** True when position `p` of `doc` falls between the halves of a surrogate pair. */
-export function splitsPair(doc: TextLike, p: number): boolean {
+function splitsPair(doc: string, p: number): boolean {
   return p > 0 && p < doc.length && isLow(doc.charCodeAt(p)) && isHigh(doc.charCodeAt(p - 1));
 }
 
-function checkCut(doc: TextLike, p: number): void {
-  if (doc.splitsPair ? doc.splitsPair(p) : splitsPair(doc, p)) {
-    const message = `the text op cuts position ${p}, between the two halves of a surrogate pair; positions must fall between whole characters`;
-    throw new Conflict('invalid_op', message, details(message, { position: p }));
-  }
+/** Throws the conflict of an op that cuts position `p`, between the halves of a surrogate pair. */
+export function cutsPair(p: number): never {
+  const message = `the text op cuts position ${p}, between the two halves of a surrogate pair; positions must fall between whole characters`;
+  throw new Conflict('invalid_op', message, details(message, { position: p }));
+}
+
+/** Throws the conflict of a content delete of `expected` at `at` where the text is `actual`. */
+export function deletesOther(expected: string, actual: string, at: number): never {
+  const message = `the text op deletes ${quote(expected)} at ${at} but the text there is ${quote(actual)}`;
+  throw new Conflict('invalid_op', message, details(message, { position: at }));
+}
+
+function checkCut(doc: string, p: number): void {
+  if (splitsPair(doc, p)) cutsPair(p);
 }
 
 function quote(s: string): string {
@@ -122,7 +124,7 @@ function quote(s: string): string {
  * checked: `Conflict('invalid_op')` when it would split a surrogate pair or a content delete
  * does not match the text it deletes.
  */
-export function checkOn(op: TextOp, doc: TextLike): void {
+export function checkOn(op: TextOp, doc: string): void {
   let at = 0;
   for (let i = 0; i < op.length; i++) {
     const c = op[i]!;
@@ -135,10 +137,7 @@ export function checkOn(op: TextOp, doc: TextLike): void {
     const n = dlen(c);
     if (typeof c.d === 'string') {
       const actual = doc.slice(at, at + n);
-      if (actual !== c.d) {
-        const message = `the text op deletes ${quote(c.d)} at ${at} but the text there is ${quote(actual)}`;
-        throw new Conflict('invalid_op', message, details(message, { position: at }));
-      }
+      if (actual !== c.d) deletesOther(c.d, actual, at);
     }
     at += n;
     checkCut(doc, at);
