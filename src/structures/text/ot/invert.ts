@@ -16,7 +16,7 @@ export function invert(op: TextOp): TextOp {
  * `invert` for a valid op in normal form: each insert becomes a delete and each delete an
  * insert, swapped within their place so the result is in normal form too.
  */
-export function inverse(op: TextOp): TextOp {
+function inverse(op: TextOp): TextOp {
   const out: TextOp = new Array(op.length);
   for (let i = 0; i < op.length; i++) {
     const c = op[i]!;
