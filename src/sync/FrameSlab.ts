@@ -7,41 +7,50 @@
  */
 
 /** Frames up to this size share a slab; bigger ones get a buffer of their own. */
-export const SMALL_FRAME = 1024;
+const SMALL = 1024;
 const SIZE = 64 * 1024;
 
 /** An append-only allocator of frame copies. */
 export class FrameSlab {
-  /** The buffer the latest {@link append} wrote into. */
-  memory = new ArrayBuffer(SIZE);
-  private buf = new Uint8Array(this.memory);
+  private memory = new ArrayBuffer(SIZE);
+  private bytes = new Uint8Array(this.memory);
   private used = 0;
+  private last: ArrayBuffer = this.memory;
+
+  /** The buffer the latest {@link store} copied its frame into. */
+  get stored(): ArrayBuffer {
+    return this.last;
+  }
 
   /** A copy of `frame` that no one else writes to. */
   copy(frame: Uint8Array): Uint8Array {
-    const n = frame.byteLength;
-    if (n > SMALL_FRAME) return frame.slice();
-    const at = this.append(frame); // first: it may start a new buffer
-    return new Uint8Array(this.memory, at, n); // cheaper than subarray (no species lookup) or a `.buffer` read
+    const at = this.store(frame);
+    return new Uint8Array(this.last, at, frame.byteLength); // cheaper than subarray (no species lookup) or a `.buffer` read
   }
 
   /**
-   * Copies a frame of at most {@link SMALL_FRAME} bytes into {@link memory} (read it right
-   * after: the next append may start a new buffer) and returns its offset there.
+   * Copies `frame` and returns the offset of the copy in {@link stored} (read it right after:
+   * the next call may copy into another buffer). A frame bigger than a slab's share gets an
+   * exact buffer of its own, at offset 0.
    */
-  append(frame: Uint8Array): number {
+  store(frame: Uint8Array): number {
     const n = frame.byteLength;
+    if (n > SMALL) {
+      this.last = new Uint8Array(frame).buffer; // a copy for any Uint8Array (a Buffer's `slice` would be a view)
+      return 0;
+    }
     if (this.used + n > SIZE) {
       this.memory = new ArrayBuffer(SIZE);
-      this.buf = new Uint8Array(this.memory);
+      this.bytes = new Uint8Array(this.memory);
       this.used = 0;
     }
     const at = this.used;
-    const buf = this.buf;
+    const bytes = this.bytes;
     // Byte by byte for the usual few dozen bytes: cheaper than the call into `set`.
-    if (n <= 64) for (let i = 0; i < n; i++) buf[at + i] = frame[i] as number;
-    else buf.set(frame, at);
+    if (n <= 64) for (let i = 0; i < n; i++) bytes[at + i] = frame[i] as number;
+    else bytes.set(frame, at);
     this.used = at + n;
+    this.last = this.memory;
     return at;
   }
 }

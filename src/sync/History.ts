@@ -3,11 +3,12 @@
  * bounded both by count and by size, so a flood of large changes cannot pin memory. Each commit
  * is kept as the frame it was broadcast in and decoded again when asked for; only the newest
  * few are also kept as objects, since the usual question is "what happened since a version a
- * moment ago". An older commit thus costs the garbage collector one string or byte array, not
- * a graph of small objects that every collection would have to copy.
+ * moment ago". An older commit thus costs the garbage collector one string (a byte frame: no
+ * object at all, only its place in a shared buffer), not a graph of small objects that every
+ * collection would have to copy.
  */
 import type { Frame } from '../transport/Transport.js';
-import { FrameSlab, SMALL_FRAME } from './FrameSlab.js';
+import { FrameSlab } from './FrameSlab.js';
 import type { Committed } from './protocol.js';
 
 /** Commits also kept decoded (a power of two). */
@@ -53,13 +54,8 @@ export class History {
       this.offsets.push(0);
     } else {
       bytes = frame.byteLength;
-      if (bytes > SMALL_FRAME) {
-        this.frames.push(frame.slice().buffer);
-        this.offsets.push(0);
-      } else {
-        this.offsets.push(this.slab.append(frame));
-        this.frames.push(this.slab.memory);
-      }
+      this.offsets.push(this.slab.store(frame));
+      this.frames.push(this.slab.stored);
     }
     this.sizes.push(bytes);
     this.hot[c.version & (HOT - 1)] = c;

@@ -49,6 +49,18 @@ for (const codec of [jsonCodec, binaryCodec]) {
       expect(h.since(0, 200)).toEqual(Array.from({ length: 200 }, (_, i) => commit(i + 1)));
     });
 
+    it('reads back old commits of every size after thousands of pushes (slabs filled, arrays compacted)', () => {
+      // Commits of ~30 bytes and of ~1.5 KB (a buffer of their own), far older than the decoded few.
+      const sized = (v: number): Committed => ({ ...commit(v), effects: [{ path: ['t'], op: { type: 'text/edit', ops: [v, 'z'.repeat(v % 5 === 0 ? 1500 : 3)] } }] });
+      const h = new History(2_500, 0, decode);
+      for (let v = 1; v <= 6_000; v++) h.push(sized(v), frameOf(sized(v)));
+      expect(h.since(3_499, 6_000)).toBeNull();
+      const got = h.since(3_500, 6_000) as Committed[];
+      expect(got).toHaveLength(2_500);
+      const wrong = got.filter((c, i) => JSON.stringify(c) !== JSON.stringify(sized(3_501 + i)));
+      expect(wrong).toEqual([]);
+    });
+
     it('keeps at most maxBytes of frames, but always the newest commit', () => {
       const big = (v: number): Committed => ({ version: v, effects: [{ path: ['t'], op: { type: 'text/edit', ops: ['y'.repeat(1000)] } }], origin: 'a' });
       const h = new History(10_000, 0, decode, 5_000);
@@ -64,3 +76,18 @@ for (const codec of [jsonCodec, binaryCodec]) {
     });
   });
 }
+
+describe('History with a codec whose frames are pooled Node Buffers', () => {
+  // A custom codec may return Buffers, which share a pool: the history must copy the bytes out.
+  const codec = { encode: (m: object) => Buffer.from(JSON.stringify(m)), decode: (f: Frame) => JSON.parse(Buffer.from(f as Uint8Array).toString()) as unknown };
+  const decode = (frame: Frame): Committed => {
+    const { type: _apply, ...c } = codec.decode(frame) as ApplyMessage;
+    return c;
+  };
+  it('reads back every commit, small and large', () => {
+    const sized = (v: number): Committed => ({ ...commit(v), effects: [{ path: ['t'], op: { type: 'text/edit', ops: [v, 'q'.repeat(v % 2 ? 1100 : 5)] } }] });
+    const h = new History(1_000, 0, decode);
+    for (let v = 1; v <= 300; v++) h.push(sized(v), codec.encode({ type: 'apply', ...sized(v) }));
+    expect(h.since(0, 300)).toEqual(Array.from({ length: 300 }, (_, i) => sized(i + 1)));
+  });
+});

@@ -24,6 +24,17 @@ function same(actual: string, expected: string): void {
   throw new Error(`strings differ at ${i} (lengths ${actual.length}, ${expected.length})`);
 }
 
+/** The text held by the rope's leaves (not its cached string, which a refusal puts back). */
+function leafText(rope: Rope): string {
+  const out: string[] = [];
+  const walk = (n: Node): void => {
+    if (n.kids === null) out.push(n.head + n.tail);
+    else n.kids.forEach(walk);
+  };
+  walk((rope as unknown as { root: Node }).root);
+  return out.join('');
+}
+
 /** Checks the B+tree invariants through the rope's private root (plain checks: it runs often). */
 function checkTree(rope: Rope): void {
   const root = (rope as unknown as { root: Node }).root;
@@ -141,6 +152,7 @@ describe('applyOp against textType.apply (which checks with checkOn first)', () 
         let done: TextOp = [];
         expect(refusal(() => (done = rope.applyOp(op, inverse)))).toBe(refused);
         if (refused !== null) {
+          expect(leafText(rope)).toBe(start);
           expect(rope.toString()).toBe(start);
           checkTree(rope);
           return;
@@ -152,6 +164,51 @@ describe('applyOp against textType.apply (which checks with checkOn first)', () 
         expect(rope.toString()).toBe(start);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  test('on texts of many leaves: edits across leaves and pairs on leaf boundaries, content deletes that match or not', () => {
+    // Steps walk the text: retains, inserts and deletes of up to 700 code units (so they may
+    // cut pairs); a content delete takes its text from the document, sometimes changed.
+    const step = fc.record({ kind: fc.constantFrom('retain', 'insert', 'delete', 'content'), n: fc.integer({ min: 1, max: 700 }), wrong: fc.boolean() });
+    const bigDoc = fc.array(fc.constantFrom(...units), { minLength: 100, maxLength: 900 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(bigDoc, fc.array(step, { minLength: 1, maxLength: 6 }), (start, steps) => {
+        const raw: TextOp = [];
+        let at = 0;
+        for (const { kind, n, wrong } of steps) {
+          const take = Math.min(n, start.length - at);
+          if (kind === 'insert') raw.push('xy😀'.repeat(Math.ceil(n / 4)).slice(0, n - (n % 4 === 3 ? 1 : 0)) || 'x');
+          else if (take === 0) continue;
+          else if (kind === 'retain') raw.push(take);
+          else if (kind === 'delete') raw.push({ d: take });
+          else {
+            const text = start.slice(at, at + take);
+            raw.push({ d: wrong ? `${text.slice(0, -1)}#` : text });
+          }
+          if (kind !== 'insert') at += take;
+        }
+        let op: TextOp = [];
+        fc.pre(raw.length > 0 && refusal(() => (op = textType.normalize(raw))) === null && refusal(() => textType.checkOp(op, start.length)) === null);
+        const rope = new Rope(start);
+        let expected = '';
+        const refused = refusal(() => (expected = textType.apply(start, op)));
+        const inverse: TextOp = new Array(op.length).fill('stale'); // leftovers must not matter
+        let done: TextOp = [];
+        expect(refusal(() => (done = rope.applyOp(op, inverse)))).toBe(refused);
+        checkTree(rope);
+        if (refused !== null) {
+          same(leafText(rope), start);
+          same(rope.toString(), start);
+          return;
+        }
+        same(rope.toString(), expected);
+        expect(inverse).toEqual(textType.invert(done));
+        rope.applyOp(inverse, new Array(inverse.length));
+        same(rope.toString(), start);
+        checkTree(rope);
+      }),
+      { numRuns: 400 },
     );
   });
 });

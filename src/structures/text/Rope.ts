@@ -6,7 +6,7 @@
  * skip the descent. `toString()` is cached until the next edit. A rope that never held a surrogate
  * knows no position splits a pair without looking.
  */
-import { cutsPair, deletesOther } from './ot/checkOp.js';
+import { cutPairConflict, mismatchConflict } from './ot/checkOp.js';
 import { dlen, isHigh, isLow, type Delete, type TextOp } from './ot/TextOp.js';
 import { branch, BRANCH_MAX, collect, groups, leaf, LEAF_MAX, LEAF_MIN, pieces, underfull, type RopeNode } from './RopeNode.js';
 
@@ -55,7 +55,7 @@ export class Rope {
   }
 
   /** True when position `p` falls between the halves of a surrogate pair. */
-  splitsPair(p: number): boolean {
+  private splitsPair(p: number): boolean {
     if (!this.surrogates || !(p > 0 && p < this.root.len)) return false;
     const leaf = this.find(p, false);
     if (!leaf.surrogates || !isLow(leaf.charCodeAt(p - this.hotStart))) return false;
@@ -125,7 +125,7 @@ export class Rope {
    * Applies a valid op in normal form whose span fits this text (see `validOp`), checking it as
    * it goes with `checkOn`'s conflicts (a cut surrogate pair, a content delete that does not
    * match), after which the text is unchanged. Returns the op with every delete in content form;
-   * fills `inverse` (as long as the op) with its inverse, in normal form.
+   * fills `inverse` (an array as long as the op) with its inverse, in normal form.
    */
   applyOp(op: TextOp, inverse: TextOp): TextOp {
     // A copy only when a delete needs its content filled in: an op of inserts is its own effect.
@@ -133,60 +133,67 @@ export class Rope {
     let pos = 0;
     /** `pos` minus the same position in the text before the op (which conflicts name). */
     let shift = 0;
-    let i = 0;
+    /** Components wholly applied: `op[0..done)` (an insert and the delete after it count together). */
+    let done = 0;
+    const flat = this.flat;
     try {
-      for (; i < op.length; i++) {
+      while (done < op.length) {
+        const i = done;
         const c = op[i]!;
         if (typeof c === 'number') {
           pos += c;
           inverse[i] = c;
           if (out !== null) out.push(c);
+          done = i + 1;
           continue;
         }
-        if (this.splitsPair(pos)) cutsPair(pos - shift);
+        if (this.splitsPair(pos)) throw cutPairConflict(pos - shift);
         // An insert and the delete after it apply delete first, so their inverse (the removed
         // text, then a delete of the insert) comes out in normal form in their two places.
         const ins = typeof c === 'string' ? c : '';
+        const pair = ins !== '' && typeof op[i + 1] === 'object';
+        const del = pair ? (op[i + 1] as Delete) : ins === '' ? (c as Delete) : null;
+        const di = pair ? i + 1 : i; // the place of the delete, or of the lone component
         if (ins !== '' && out !== null) out.push(ins);
-        const del = ins === '' ? (c as Delete) : typeof op[i + 1] === 'object' ? (op[++i] as Delete) : null;
         if (del !== null) {
           const removed = this.delete(pos, dlen(del));
           // Checked once removed (put back if wrong): the content, then the end of the cut.
           if (typeof del.d === 'string' && removed !== del.d) {
             this.insert(pos, removed);
-            deletesOther(del.d, removed, pos - shift);
+            throw mismatchConflict(del.d, removed, pos - shift);
           }
           if (this.surrogates && isLow(this.charCodeAt(pos)) && isHigh(removed.charCodeAt(removed.length - 1))) {
             this.insert(pos, removed);
-            cutsPair(pos - shift + removed.length);
+            throw cutPairConflict(pos - shift + removed.length);
           }
           if (typeof del.d === 'number') {
-            out ??= op.slice(0, i);
+            out ??= op.slice(0, di);
             out.push({ d: removed });
           } else if (out !== null) out.push(del);
-          inverse[ins === '' ? i : i - 1] = removed;
+          inverse[i] = removed;
           shift -= removed.length;
         }
         if (ins !== '') {
           this.insert(pos, ins);
-          inverse[i] = { d: ins };
+          inverse[di] = { d: ins };
           pos += ins.length;
           shift += ins.length;
         }
+        done = di + 1;
       }
     } catch (err) {
-      this.revert(inverse, i);
+      this.revert(inverse, done);
+      this.flat = flat; // the same text again
       throw err;
     }
     return out ?? op;
   }
 
-  /** Applies `inverse[0..end)`, the inverse of the part of an op already applied. */
+  /** Applies `inverse[0..end)`: the inverse of the components of an op applied so far. */
   private revert(inverse: TextOp, end: number): void {
     let pos = 0;
     for (let k = 0; k < end; k++) {
-      const c = inverse[k];
-      if (c === undefined) continue; // the place of a component not applied
+      const c = inverse[k]!;
       if (typeof c === 'number') pos += c;
       else if (typeof c === 'string') {
         this.insert(pos, c);

@@ -8,7 +8,6 @@ import { Conflict, LockstepError } from '../../../errors.js';
 import { normalize } from './normalize.js';
 import { dlen, isHigh, isLow, type TextOp } from './TextOp.js';
 
-
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /** The index of the first unpaired surrogate in `s`, or -1 when `s` is well-formed UTF-16. */
@@ -99,20 +98,20 @@ function splitsPair(doc: string, p: number): boolean {
   return p > 0 && p < doc.length && isLow(doc.charCodeAt(p)) && isHigh(doc.charCodeAt(p - 1));
 }
 
-/** Throws the conflict of an op that cuts position `p`, between the halves of a surrogate pair. */
-export function cutsPair(p: number): never {
+/** The conflict of an op that cuts position `p`, between the halves of a surrogate pair. */
+export function cutPairConflict(p: number): Conflict {
   const message = `the text op cuts position ${p}, between the two halves of a surrogate pair; positions must fall between whole characters`;
-  throw new Conflict('invalid_op', message, details(message, { position: p }));
+  return new Conflict('invalid_op', message, details(message, { position: p }));
 }
 
-/** Throws the conflict of a content delete of `expected` at `at` where the text is `actual`. */
-export function deletesOther(expected: string, actual: string, at: number): never {
+/** The conflict of a content delete of `expected` at `at` where the text is `actual`. */
+export function mismatchConflict(expected: string, actual: string, at: number): Conflict {
   const message = `the text op deletes ${quote(expected)} at ${at} but the text there is ${quote(actual)}`;
-  throw new Conflict('invalid_op', message, details(message, { position: at }));
+  return new Conflict('invalid_op', message, details(message, { position: at }));
 }
 
 function checkCut(doc: string, p: number): void {
-  if (splitsPair(doc, p)) cutsPair(p);
+  if (splitsPair(doc, p)) throw cutPairConflict(p);
 }
 
 function quote(s: string): string {
@@ -137,7 +136,7 @@ export function checkOn(op: TextOp, doc: string): void {
     const n = dlen(c);
     if (typeof c.d === 'string') {
       const actual = doc.slice(at, at + n);
-      if (actual !== c.d) deletesOther(c.d, actual, at);
+      if (actual !== c.d) throw mismatchConflict(c.d, actual, at);
     }
     at += n;
     checkCut(doc, at);
