@@ -87,6 +87,7 @@ export class History {
     return out;
   }
 
+  /** The frame of entry `i` (a byte frame as a view of the buffer it was copied into). */
   private frameAt(i: number): Frame {
     const f = this.frames[i] as string | ArrayBuffer;
     return typeof f === 'string' ? f : new Uint8Array(f, this.offsets[i], this.sizes[i]);
