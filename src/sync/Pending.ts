@@ -14,7 +14,7 @@ import type { Json, Transition } from '../structures/machine.js';
 import { editOp, textDiff } from '../structures/text/textDiff.js';
 import { textType, type TextOp } from '../structures/text/ot/textType.js';
 import type { Doc, DocApplied, DocApplyOptions } from './Doc.js';
-import { pathKey, samePath, TEXT_EDIT, textEditsByPath } from './textRebase.js';
+import { isTextEdit, pathKey, samePath, TEXT_EDIT, textEditsByPath } from './textRebase.js';
 
 /** One pending transition. */
 export interface PendingEntry {
@@ -43,15 +43,11 @@ const NONE: readonly PendingEntry[] = Object.freeze([]);
 /** A bridge per Text path: an op mapping the old optimistic text to the new one. */
 type Bridges = Map<string, { path: string[]; ops: TextOp }>;
 
-function isText(t: Transition): boolean {
-  return t.op.type === TEXT_EDIT;
-}
-
 /** The Text paths (as keys) an entry edits: by its own ops or by its local effects. */
 function textPaths(e: PendingEntry): string[] {
   const out: string[] = [];
-  for (const t of e.ts) if (isText(t)) out.push(pathKey(t.path));
-  if (e.local) for (const t of e.local.effects) if (isText(t)) out.push(pathKey(t.path));
+  for (const t of e.ts) if (isTextEdit(t)) out.push(pathKey(t.path));
+  if (e.local) for (const t of e.local.effects) if (isTextEdit(t)) out.push(pathKey(t.path));
   return out;
 }
 
@@ -102,10 +98,10 @@ export class Pending {
    */
   add(next: number, ts: Transition[], local: DocApplied): number {
     const last = this.entries[this.entries.length - 1];
-    const path = ts.length === 1 && isText(ts[0] as Transition) ? (ts[0] as Transition).path : null;
+    const path = ts.length === 1 && isTextEdit(ts[0] as Transition) ? (ts[0] as Transition).path : null;
     if (last && !last.sent && last.local && path && last.ts.length === 1) {
       const prev = last.ts[0] as Transition;
-      if (isText(prev) && samePath(prev.path, path)) {
+      if (isTextEdit(prev) && samePath(prev.path, path)) {
         const ops = textType.compose(last.ts[0]?.op.ops as TextOp, ts[0]?.op.ops as TextOp);
         last.ts = [{ path, op: { type: TEXT_EDIT, ops } }];
         last.original = [...last.original, ...ts];
@@ -122,20 +118,19 @@ export class Pending {
    * whose Text an entry in flight also edits (the server could not tell how the two relate).
    */
   sendable(): readonly PendingEntry[] {
+    let out: PendingEntry[] | null = null;
+    let busy: Set<string> | null = null; // Text paths edited by entries in flight or going out (made when there is one)
     const n = this.entries.length;
-    if (n === 0) return NONE;
-    if (n === 1) return (this.entries[0] as PendingEntry).sent ? NONE : [this.entries[0] as PendingEntry]; // the usual case
-    const out: PendingEntry[] = [];
-    const busy = new Set<string>(); // Text paths edited by entries in flight or going out
     for (let i = 0; i < n; i++) {
       const e = this.entries[i] as PendingEntry;
       if (!e.sent) {
-        if (busy.size && e.ts.some((t) => isText(t) && busy.has(pathKey(t.path)))) break;
-        out.push(e);
+        const held = busy;
+        if (held !== null && e.ts.some((t) => isTextEdit(t) && held.has(pathKey(t.path)))) break;
+        (out ??= []).push(e);
       }
-      if (i < n - 1) for (const k of textPaths(e)) busy.add(k); // the last entry holds back nothing
+      if (i < n - 1) for (const k of textPaths(e)) (busy ??= new Set()).add(k); // the last entry holds back nothing
     }
-    return out;
+    return out ?? NONE;
   }
 
   /** The connection dropped: everything must be sent again. */
@@ -162,7 +157,7 @@ export class Pending {
   reset(snapshot: Json, processed: PendingEntry[]): Transition[] {
     this.rollback();
     const paths = new Map<string, string[]>();
-    for (const e of this.entries) for (const t of e.ts) if (isText(t)) paths.set(pathKey(t.path), t.path);
+    for (const e of this.entries) for (const t of e.ts) if (isTextEdit(t)) paths.set(pathKey(t.path), t.path);
     const before = new Map<string, string>();
     for (const [k, p] of paths) {
       const text = this.textAt(p);
@@ -214,7 +209,7 @@ export class Pending {
       let ok = old !== null;
       if (ok) {
         e.ts = e.ts.map((t) => {
-          if (!isText(t)) return t;
+          if (!isTextEdit(t)) return t;
           const key = pathKey(t.path);
           carried.add(key);
           const b = bridge.get(key);

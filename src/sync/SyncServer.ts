@@ -104,7 +104,7 @@ function selfEvident(ts: readonly Transition[], effects: readonly Transition[]):
     const e = effects[i] as Transition;
     if (e.op === t.op && e.path === t.path) continue;
     if (!samePath(e.path, t.path)) return false;
-    if (t.op.type === 'text/edit' ? e.op.type !== 'text/edit' : !jsonEqual(e.op, t.op)) return false;
+    if (isTextEdit(t) ? !isTextEdit(e) : !jsonEqual(e.op, t.op)) return false;
   }
   return true;
 }
@@ -417,9 +417,9 @@ export class SyncServer<T extends object = object> {
   /**
    * Whether the author of `msg` understands `ack` and made it on the state the server has now:
    * `base` is the current version, and its previous submit was committed at or before `base`
-   * (nothing of its own was pending underneath, nothing refused). Then, if the effects also say no more than the ops
-   * (see {@link selfEvident}), the author's optimistic effects are exactly the server's and a
-   * short `ack` replaces the `apply` it would get.
+   * (nothing of its own was pending underneath, nothing refused). Then, if the effects also say
+   * no more than the ops (see {@link selfEvident}), the author's optimistic effects are exactly
+   * the server's and a short `ack` replaces the `apply` it would get.
    */
   private ackable(s: Session, msg: SubmitMessage): boolean {
     if (s.conn?.acks !== true) return false; // it would get the apply anyway: don't encode an ack
