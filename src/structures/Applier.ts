@@ -124,6 +124,15 @@ function validatorOf(schema: JsonSchema): ValidateFunction {
   return state.validator as ValidateFunction;
 }
 
+/** Throws `invalid_op` unless `op` fits the op schema of `machine` (at `path`). */
+function checkSchema(machine: Machine, op: Op, path: Path): void {
+  const valid = validatorOf(machine.opSchema);
+  if (!valid(op)) {
+    const problem = `op for ${machine.kind} at ${showPath(path)} ${describeErrors(valid.errors)}`;
+    throw new LockstepError('invalid_op', problem, { path });
+  }
+}
+
 /** True for an array of strings (holes of a sparse array are not strings). */
 function isPath(path: unknown): path is Path {
   if (!Array.isArray(path)) return false;
@@ -137,6 +146,16 @@ function isPath(path: unknown): path is Path {
  * re-addressed in place; anything else is copied.
  */
 function addressed(path: Path, list: Transition[]): Transition[] {
+  const first = list[0];
+  if (list.length === 1 && (first as Transition).path === HERE) {
+    (first as Transition).path = path; // the usual result, kept small so that it inlines
+    return list;
+  }
+  return addressedAll(path, list);
+}
+
+/** {@link addressed} for any list. */
+function addressedAll(path: Path, list: Transition[]): Transition[] {
   let here = true;
   for (let i = 0; i < list.length; i++) if ((list[i] as Transition).path !== HERE) here = false;
   if (here) {
@@ -199,8 +218,10 @@ export class Applier implements Dispatcher {
     const outer = state.active;
     state.active = ctx;
     try {
-      if (Array.isArray(what)) for (const t of what as readonly Transition[]) this.step(t.path, t.op, validate);
-      else this.step((what as Transition).path, (what as Transition).op, validate);
+      if (Array.isArray(what)) {
+        const ts = what as readonly Transition[];
+        for (let i = 0; i < ts.length; i++) this.step((ts[i] as Transition).path, (ts[i] as Transition).op, validate);
+      } else this.step((what as Transition).path, (what as Transition).op, validate);
     } catch (err) {
       this.rollback(frame);
       throw err;
@@ -216,13 +237,7 @@ export class Applier implements Dispatcher {
     if (!isPath(path)) throw new LockstepError('invalid_op', 'a transition path must be an array of strings');
     if (op === null || typeof op !== 'object') throw new LockstepError('invalid_op', 'an op must be an object');
     const machine = resolvePath(this.root, path);
-    if (validate && machine.opShaped?.(op) !== true) {
-      const valid = validatorOf(machine.opSchema);
-      if (!valid(op)) {
-        const problem = `op for ${machine.kind} at ${showPath(path)} ${describeErrors(valid.errors)}`;
-        throw new LockstepError('invalid_op', problem, { path });
-      }
-    }
+    if (validate && machine.opShaped?.(op) !== true) checkSchema(machine, op, path);
     let sink: PatchSink | undefined;
     if (frame.patches) sink = { prefix: pointerOf(this.root, path), ops: frame.patches };
     const res = machine.apply(op, frame.ctx, sink);

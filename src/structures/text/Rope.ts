@@ -143,7 +143,6 @@ export class Rope {
         if (typeof c === 'number') {
           pos += c;
           inverse[i] = c;
-          if (out !== null) out.push(c);
           done = i + 1;
           continue;
         }
@@ -154,7 +153,6 @@ export class Rope {
         const pair = ins !== '' && typeof op[i + 1] === 'object';
         const del = pair ? (op[i + 1] as Delete) : ins === '' ? (c as Delete) : null;
         const di = pair ? i + 1 : i; // the place of the delete, or of the lone component
-        if (ins !== '' && out !== null) out.push(ins);
         if (del !== null) {
           const removed = this.delete(pos, dlen(del));
           // Checked once removed (put back if wrong): the content, then the end of the cut.
@@ -166,10 +164,7 @@ export class Rope {
             this.insert(pos, removed);
             throw cutPairConflict(pos - shift + removed.length);
           }
-          if (typeof del.d === 'number') {
-            out ??= op.slice(0, di);
-            out.push({ d: removed });
-          } else if (out !== null) out.push(del);
+          if (typeof del.d === 'number') (out ??= op.slice())[di] = { d: removed };
           inverse[i] = removed;
           shift -= removed.length;
         }

@@ -42,6 +42,23 @@ function editOps(pos: number, count: number, text: string): TextOp {
   return pos ? [pos, text, d] : [text, d];
 }
 
+/** Throws the `invalid_op` of an op of another type. */
+function notTextEdit(type: unknown): never {
+  const problem = `a text takes 'text/edit' ops, not ${JSON.stringify(String(type).slice(0, 40))}`;
+  throw new LockstepError('invalid_op', problem, { problem, path: [] });
+}
+
+/** Writes the patch of an edit: a `replace` of the string, built only if a listener reads it (during its call). */
+function patchReplace(sink: PatchSink, rope: Rope): void {
+  sink.ops.push({
+    op: 'replace',
+    path: sink.prefix,
+    get value() {
+      return rope.toString();
+    },
+  });
+}
+
 /** The reason `s` cannot be a Text's content, or null. */
 function badContent(s: unknown): string | null {
   if (typeof s !== 'string') return `expected a string, got ${s === null ? 'null' : typeof s}`;
@@ -117,24 +134,11 @@ export class Text extends BaseMachine {
 
   apply(raw: TextEditOp | { type: string }, _ctx: unknown, sink?: PatchSink): Applied {
     const op = raw as TextEditOp;
-    if (op.type !== 'text/edit') {
-      const problem = `a text takes 'text/edit' ops, not ${JSON.stringify(String(op.type).slice(0, 40))}`;
-      throw new LockstepError('invalid_op', problem, { problem, path: [] });
-    }
+    if (op.type !== 'text/edit') notTextEdit(op.type);
     const ops = validOp(op.ops, this.rope.length);
     const inverse: TextOp = new Array(ops.length);
     const done = this.rope.applyOp(ops, inverse);
-    if (sink) {
-      // Lazy: the string is built only if a listener reads the patch (during its call).
-      const rope = this.rope;
-      sink.ops.push({
-        op: 'replace',
-        path: sink.prefix,
-        get value() {
-          return rope.toString();
-        },
-      });
-    }
+    if (sink) patchReplace(sink, this.rope);
     // An op already in its effect's form (inserts, content deletes) is its own effect.
     const effect: Op = done === op.ops ? (raw as Op) : { type: 'text/edit', ops: done };
     return appliedSelf(effect, { type: 'text/edit', ops: inverse });

@@ -60,32 +60,45 @@ function scan(op: unknown, docLength: number | undefined): boolean {
   for (let i = 0; i < op.length; i++) {
     const c: unknown = op[i];
     let kind: number;
-    if (typeof c === 'number') {
-      if (!Number.isSafeInteger(c) || c <= 0) invalid(i, `is a retain of ${c}; retains must be positive integers`);
+    if (typeof c === 'number' && Number.isSafeInteger(c) && c > 0) {
       span += c;
       kind = 1;
-    } else if (typeof c === 'string') {
-      checkString(c, i, 'insert');
+    } else if (typeof c === 'string' && c !== '' && loneSurrogate(c) < 0) {
       kind = 2;
-    } else if (c !== null && typeof c === 'object' && !Array.isArray(c) && 'd' in c) {
-      for (const key in c) if (key !== 'd') invalid(i, `has keys ${JSON.stringify(Object.keys(c))}; a delete is exactly {d: n} or {d: 'text'}`);
-      const d = (c as { d: unknown }).d;
-      if (typeof d === 'number') {
-        if (!Number.isSafeInteger(d) || d <= 0) invalid(i, `deletes ${d} characters; a delete count must be a positive integer`);
-        span += d;
-      } else if (typeof d === 'string') {
-        checkString(d, i, 'delete');
-        span += d.length;
-      } else invalid(i, `is a delete of ${d === null ? 'null' : typeof d}; use {d: n} or {d: 'text'}`);
-      kind = 3;
     } else {
-      invalid(i, `is ${c === null ? 'null' : Array.isArray(c) ? 'an array' : `a ${typeof c}`}; expected a retain (positive integer), an insert (non-empty string) or a delete ({d: n} or {d: 'text'})`);
+      const n = deleteSpan(c);
+      if (n < 0) badComponent(c, i);
+      span += n;
+      kind = 3;
     }
     if (kind === prev || (prev === 3 && kind === 2)) normal = false;
     prev = kind;
   }
   if (docLength !== undefined && span > docLength) outOfRange(span, docLength);
   return normal && prev !== 1;
+}
+
+/** The span of `c` if it is a valid delete (`{d: n}` or `{d: 'text'}`), else -1. */
+function deleteSpan(c: unknown): number {
+  if (c === null || typeof c !== 'object' || Array.isArray(c) || !('d' in c)) return -1;
+  for (const key in c) if (key !== 'd') return -1;
+  const d = (c as { d: unknown }).d;
+  if (typeof d === 'number') return Number.isSafeInteger(d) && d > 0 ? d : -1;
+  return typeof d === 'string' && d !== '' && loneSurrogate(d) < 0 ? d.length : -1;
+}
+
+/** Throws the `invalid_op` that says what is wrong with component `i`, `c` (which is not valid). */
+function badComponent(c: unknown, i: number): never {
+  if (typeof c === 'number') invalid(i, `is a retain of ${c}; retains must be positive integers`);
+  if (typeof c === 'string') checkString(c, i, 'insert');
+  else if (c !== null && typeof c === 'object' && !Array.isArray(c) && 'd' in c) {
+    for (const key in c) if (key !== 'd') invalid(i, `has keys ${JSON.stringify(Object.keys(c))}; a delete is exactly {d: n} or {d: 'text'}`);
+    const d = (c as { d: unknown }).d;
+    if (typeof d === 'number') invalid(i, `deletes ${d} characters; a delete count must be a positive integer`);
+    if (typeof d === 'string') checkString(d, i, 'delete');
+    else invalid(i, `is a delete of ${d === null ? 'null' : typeof d}; use {d: n} or {d: 'text'}`);
+  }
+  invalid(i, `is ${c === null ? 'null' : Array.isArray(c) ? 'an array' : `a ${typeof c}`}; expected a retain (positive integer), an insert (non-empty string) or a delete ({d: n} or {d: 'text'})`);
 }
 
 function outOfRange(span: number, length: number): never {
