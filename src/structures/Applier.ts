@@ -40,13 +40,15 @@ class Frame {
     if (this.effects === null) {
       this.effects = list;
       this.ownEffects = own;
-      return;
-    }
-    if (!this.ownEffects) {
-      this.effects = this.effects.slice();
-      this.ownEffects = true;
-    }
-    for (let i = 0; i < list.length; i++) this.effects.push(list[i] as Transition);
+    } else this.appendEffects(list);
+  }
+
+  /** Appends `list` to the effects so far (copied first when they are not ours). */
+  private appendEffects(list: Transition[]): void {
+    const effects = this.ownEffects ? (this.effects as Transition[]) : (this.effects as Transition[]).slice();
+    this.effects = effects;
+    this.ownEffects = true;
+    for (let i = 0; i < list.length; i++) effects.push(list[i] as Transition);
   }
 
   addUndo(list: Transition[]): void {
@@ -57,9 +59,12 @@ class Frame {
 
   /** Every step's inverse, newest step first: the exact undo of the whole transition. */
   inverse(): Transition[] {
-    if (this.moreUndo === null) return this.firstUndo ?? [];
+    return this.moreUndo === null ? (this.firstUndo ?? []) : this.joinedUndo(this.moreUndo);
+  }
+
+  private joinedUndo(more: Transition[][]): Transition[] {
     const out: Transition[] = [];
-    for (let i = this.moreUndo.length - 1; i >= 0; i--) out.push(...(this.moreUndo[i] as Transition[]));
+    for (let i = more.length - 1; i >= 0; i--) out.push(...(more[i] as Transition[]));
     out.push(...(this.firstUndo as Transition[]));
     return out;
   }
@@ -105,14 +110,14 @@ export function resolvePath(root: Machine, path: Path): Machine {
   let m: Machine = root;
   for (let i = 0; i < path.length; i++) {
     const next = m.child(path[i] as string);
-    if (!next) {
-      throw new LockstepError('not_found', `nothing at ${showPath(path.slice(0, i + 1))}`, {
-        path: path.slice(0, i + 1),
-      });
-    }
+    if (!next) notFound(path.slice(0, i + 1));
     m = next;
   }
   return m;
+}
+
+function notFound(path: Path): never {
+  throw new LockstepError('not_found', `nothing at ${showPath(path)}`, { path });
 }
 
 /** `compileSchema`, remembering the last schema asked for (runs of one kind's ops are common). */
@@ -131,6 +136,11 @@ function checkSchema(machine: Machine, op: Op, path: Path): void {
     const problem = `op for ${machine.kind} at ${showPath(path)} ${describeErrors(valid.errors)}`;
     throw new LockstepError('invalid_op', problem, { path });
   }
+}
+
+function badTransition(path: unknown): never {
+  const problem = isPath(path) ? 'an op must be an object' : 'a transition path must be an array of strings';
+  throw new LockstepError('invalid_op', problem);
 }
 
 /** True for an array of strings (holes of a sparse array are not strings). */
@@ -234,8 +244,7 @@ export class Applier implements Dispatcher {
 
   private step(path: Path, op: Op, validate: boolean): void {
     const frame = this.frame as Frame;
-    if (!isPath(path)) throw new LockstepError('invalid_op', 'a transition path must be an array of strings');
-    if (op === null || typeof op !== 'object') throw new LockstepError('invalid_op', 'an op must be an object');
+    if (!isPath(path) || op === null || typeof op !== 'object') badTransition(path);
     const machine = resolvePath(this.root, path);
     if (validate && machine.opShaped?.(op) !== true) checkSchema(machine, op, path);
     let sink: PatchSink | undefined;

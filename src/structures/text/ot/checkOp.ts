@@ -49,10 +49,7 @@ export function validOp(op: unknown, docLength?: number): TextOp {
 
 /** Checks `op` like `checkOp`; returns whether it is in normal form. */
 function scan(op: unknown, docLength: number | undefined): boolean {
-  if (!Array.isArray(op)) {
-    const message = `a text op must be an array of components, got ${op === null ? 'null' : typeof op}`;
-    throw new LockstepError('invalid_op', message, details(message, {}));
-  }
+  if (!Array.isArray(op)) notAnArray(op);
   let span = 0;
   // Kind of the previous component (1 retain, 2 insert, 3 delete) and whether the op is normal.
   let prev = 0;
@@ -76,6 +73,11 @@ function scan(op: unknown, docLength: number | undefined): boolean {
   }
   if (docLength !== undefined && span > docLength) outOfRange(span, docLength);
   return normal && prev !== 1;
+}
+
+function notAnArray(op: unknown): never {
+  const message = `a text op must be an array of components, got ${op === null ? 'null' : typeof op}`;
+  throw new LockstepError('invalid_op', message, details(message, {}));
 }
 
 /** The span of `c` if it is a valid delete (`{d: n}` or `{d: 'text'}`), else -1. */
