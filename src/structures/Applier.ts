@@ -72,10 +72,10 @@ class Frame {
 
 /**
  * Module state, in one `const` object rather than `let` bindings (which V8 checks for
- * initialization at every use, on the path of every transition): the context of the transition
- * running now, and the last op schema validated with its compiled validator.
+ * initialization at every use, on the path of every transition): the applier running a
+ * transition now, and the last op schema validated with its compiled validator.
  */
-const state: { active: ApplyContext | null; schema: JsonSchema | null; validator: ValidateFunction | null } = {
+const state: { active: Applier | null; schema: JsonSchema | null; validator: ValidateFunction | null } = {
   active: null,
   schema: null,
   validator: null,
@@ -83,8 +83,9 @@ const state: { active: ApplyContext | null; schema: JsonSchema | null; validator
 
 /** The context of the transition running right now; `invalid_definition` outside of one. */
 export function context(): ApplyContext {
-  if (!state.active) throw new LockstepError('invalid_definition', 'context() can only be called inside a transition');
-  return state.active;
+  const ctx = state.active?.running;
+  if (!ctx) throw new LockstepError('invalid_definition', 'context() can only be called inside a transition');
+  return ctx;
 }
 
 /** The JSON pointer of `path` below `root` (List ids become indices, …). */
@@ -226,7 +227,7 @@ export class Applier implements Dispatcher {
     const frame = new Frame(ctx, patches);
     this.frame = frame;
     const outer = state.active;
-    state.active = ctx;
+    state.active = this; // not the context: a long-lived object stores without a write barrier's slow path
     try {
       if (Array.isArray(what)) {
         const ts = what as readonly Transition[];
