@@ -80,16 +80,20 @@ export class EventQueue {
 
   private push(event: ScheduledEvent): void {
     const heap = this.heap;
-    let i = heap.length;
-    heap.push(event);
+    const end = heap.length;
+    let i = end;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const p = heap[parent]!;
       if (!before(event, p)) break;
-      heap[i] = p;
+      if (i === end) heap.push(p);
+      else heap[i] = p;
       i = parent;
     }
-    heap[i] = event;
+    // One store of the new event (each store of a young object into the long-lived heap array
+    // costs a write barrier's slow path).
+    if (i === end) heap.push(event);
+    else heap[i] = event;
   }
 
   private pop(): void {
