@@ -223,7 +223,9 @@ export class SyncClient<T extends object = object> {
   /** Sends what may be sent: in order, holding a Text edit while an earlier one on its Text is in flight. */
   private flush(): void {
     if (this.statusNow !== 'live') return;
-    for (const e of this.pending.sendable()) {
+    const out = this.pending.sendable();
+    for (let i = 0; i < out.length; i++) {
+      const e = out[i] as PendingEntry;
       const frame = this.codec.encode({ type: 'submit', seq: e.seq, base: this.confirmed, transitions: e.ts });
       if (byteSize(frame, this.maxBytes) > this.maxBytes) {
         this.drop(e, { code: 'payload_too_large', message: `the change is larger than ${this.maxBytes} bytes` });

@@ -397,7 +397,8 @@ export class SyncServer<T extends object = object> {
         throw new LockstepError('invalid_message', `base ${msg.base} is ahead of the server (version ${this.versionNo})`);
       }
       const ts = this.rebaseText(msg.transitions, msg.base);
-      for (const t of ts) {
+      for (let i = 0; i < ts.length; i++) {
+        const t = ts[i] as Transition;
         if (isServerOnly(t)) throw new LockstepError('forbidden', `${String(t.op.method)} is called by the server only`);
         if (this.options.authorize && this.options.authorize(s.identity, t) === false) {
           throw new LockstepError('forbidden', `not allowed to change /${t.path.join('/')}`);

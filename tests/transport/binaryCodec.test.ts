@@ -77,6 +77,12 @@ describe('binary codec', () => {
       '99 c0 c3 c2 ff d0df ccc8 ce00011170 d1ff38 cb3ff8000000000000'.replace(/ /g, ''),
     );
     expect(hex(encodeValue(2 ** 40))).toBe('cb4270000000000000');
+    // Every integer size either side of its bounds, -0, a fraction and non-finite numbers.
+    const numbers = [0, -0, 127, 128, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, -1, -32, -33, -128, -129, -32768, -32769, -(2 ** 31), -(2 ** 31) - 1, 0.5, NaN, Infinity];
+    expect(hex(encodeValue(numbers))).toBe(
+      ('dc0016 00 00 7f cc80 ccff cd0100 cdffff ce00010000 ceffffffff cb41f0000000000000 ff e0 d0df d080 d1ff7f d18000 d2ffff7fff' +
+        ' d280000000 cbc1e0000000200000 cb3fe0000000000000 c0 c0').replace(/ /g, ''),
+    );
     expect(hex(encodeValue('x'.repeat(32)))).toBe('d920' + '78'.repeat(32));
     expect(hex(encodeValue('é'))).toBe('a2c3a9');
     expect(hex(encodeValue('\ud800'))).toBe('a3eda080');

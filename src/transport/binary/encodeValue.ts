@@ -161,10 +161,14 @@ function newSlab(): Uint8Array {
   return (output.slab = new Uint8Array(output.memory));
 }
 
-/** Makes room for `n` more bytes, moving the frame to a new slab or to a (larger) `large`. */
+/** Makes room for `n` more bytes (small, so that it inlines: the move is {@link grow}). */
 function ensure(n: number): void {
+  if (output.pos + n > output.buf.length) grow(n);
+}
+
+/** Moves the frame to a new slab or to a (larger) `large`, with room for `n` more bytes. */
+function grow(n: number): void {
   const o = output;
-  if (o.pos + n <= o.buf.length) return;
   const need = o.pos - o.start + n;
   let next = o.large;
   if (need <= SHARED_MAX) {
@@ -235,24 +239,46 @@ function head(fix: number, fixMax: number, n: number, code16: number): void {
 }
 
 function writeNumber(n: number): void {
+  // The usual number: an unsigned integer (a position, a count, a version), written here.
+  if (n >= 0 && n <= 0xffffffff && n >>> 0 === n) {
+    ensure(5);
+    const o = output;
+    const { buf } = o;
+    let p = o.pos;
+    if (n < 0x80) buf[p++] = n;
+    else if (n <= 0xff) {
+      buf[p++] = 0xcc;
+      buf[p++] = n;
+    } else if (n <= 0xffff) {
+      buf[p++] = 0xcd;
+      buf[p++] = n >>> 8;
+      buf[p++] = n;
+    } else {
+      buf[p++] = 0xce;
+      buf[p++] = n >>> 24;
+      buf[p++] = n >>> 16;
+      buf[p++] = n >>> 8;
+      buf[p++] = n;
+    }
+    o.pos = p;
+  } else writeOtherNumber(n);
+}
+
+/** Any other number: a negative integer, a fraction, or one too large or not finite. */
+function writeOtherNumber(n: number): void {
   ensure(9);
   const o = output;
   const { buf } = o;
   if ((n | 0) === n) {
-    // an int32 (-0 too)
-    if (n >= 0 ? n < 0x80 : n >= -32) {
-      buf[o.pos++] = n; // positive or negative fixint (stored modulo 256)
+    // a negative int32
+    if (n >= -32) {
+      buf[o.pos++] = n; // negative fixint (stored modulo 256)
     } else {
-      const size = n >= -0x80 && n <= 0xff ? 1 : n >= -0x8000 && n <= 0xffff ? 2 : 4;
-      const code = size === 1 ? 0xcc : size === 2 ? 0xcd : 0xce; // uint 8/16/32
-      buf[o.pos] = n < 0 ? code + 4 : code; // int 8/16/32: d0–d2
+      const size = n >= -0x80 ? 1 : n >= -0x8000 ? 2 : 4;
+      buf[o.pos] = size === 1 ? 0xd0 : size === 2 ? 0xd1 : 0xd2; // int 8/16/32
       uint(o.pos + 1, size, n);
       o.pos += 1 + size;
     }
-  } else if (n > 0 && n <= 0xffffffff && Number.isInteger(n)) {
-    buf[o.pos] = 0xce;
-    uint(o.pos + 1, 4, n);
-    o.pos += 5;
   } else if (Number.isFinite(n)) {
     buf[o.pos++] = 0xcb;
     float[0] = n;
