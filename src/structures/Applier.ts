@@ -62,6 +62,7 @@ class Frame {
     return this.moreUndo === null ? (this.firstUndo ?? []) : this.joinedUndo(this.moreUndo);
   }
 
+  /** The inverses of several steps joined, newest step first. */
   private joinedUndo(more: Transition[][]): Transition[] {
     const out: Transition[] = [];
     for (let i = more.length - 1; i >= 0; i--) out.push(...(more[i] as Transition[]));
@@ -117,6 +118,7 @@ export function resolvePath(root: Machine, path: Path): Machine {
   return m;
 }
 
+/** Throws `not_found` naming `path`, the part of a path that leads nowhere. */
 function notFound(path: Path): never {
   throw new LockstepError('not_found', `nothing at ${showPath(path)}`, { path });
 }
@@ -139,6 +141,7 @@ function checkSchema(machine: Machine, op: Op, path: Path): void {
   }
 }
 
+/** Throws the `invalid_op` of a transition whose path or op is malformed. */
 function badTransition(path: unknown): never {
   const problem = isPath(path) ? 'an op must be an object' : 'a transition path must be an array of strings';
   throw new LockstepError('invalid_op', problem);

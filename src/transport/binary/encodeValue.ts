@@ -90,7 +90,7 @@ function writeRecord(m: Record<string, unknown>): boolean {
   if (typeof m !== 'object' || m === null || m.toJSON !== undefined) return false;
   switch (m.type) {
     case 'submit':
-      if (typeof m.seq !== 'number' || typeof m.base !== 'number' || !Array.isArray(m.transitions) || written(m) !== 4) return false;
+      if (typeof m.seq !== 'number' || typeof m.base !== 'number' || !Array.isArray(m.transitions) || !keptExactly(m, 'type', 'seq', 'base', 'transitions')) return false;
       head(0x90, 15, 4, 0xdc);
       byte(RECORD.submit);
       writeNumber(m.seq);
@@ -99,7 +99,7 @@ function writeRecord(m: Record<string, unknown>): boolean {
     case 'apply': {
       const { seq } = m;
       if (typeof m.version !== 'number' || typeof m.origin !== 'string' || !Array.isArray(m.effects)) return false;
-      if ((seq !== undefined && typeof seq !== 'number') || written(m) !== (seq === undefined ? 4 : 5)) return false;
+      if ((seq !== undefined && typeof seq !== 'number') || !keptExactly(m, 'type', 'version', 'effects', 'origin', seq === undefined ? undefined : 'seq')) return false;
       head(0x90, 15, seq === undefined ? 4 : 5, 0xdc);
       byte(RECORD.apply);
       writeNumber(m.version);
@@ -109,7 +109,7 @@ function writeRecord(m: Record<string, unknown>): boolean {
       return true;
     }
     case 'ack':
-      if (typeof m.version !== 'number' || typeof m.seq !== 'number' || written(m) !== 3) return false;
+      if (typeof m.version !== 'number' || typeof m.seq !== 'number' || !keptExactly(m, 'type', 'version', 'seq')) return false;
       head(0x90, 15, 3, 0xdc);
       byte(RECORD.ack);
       writeNumber(m.version);
@@ -144,22 +144,20 @@ function textEditOps(op: unknown): unknown[] | null {
   return keptExactly(o, 'type', 'ops') ? o.ops : null;
 }
 
-/** How many properties of `o` a map of it holds (own, enumerable, not undefined, a function or a symbol). */
-function written(o: object): number {
-  let n = 0;
-  for (const k in o) if (hasOwn.call(o, k) && kept((o as Record<string, unknown>)[k])) n++;
-  return n;
-}
-
-/** Whether the properties a map of `o` would hold are exactly `a` and `b`. */
-function keptExactly(o: object, a: string, b: string): boolean {
+/**
+ * Whether the properties a map of `o` would hold (own, enumerable, with a value JSON keeps) are
+ * exactly the names given (two to five): then a record of those fields decodes to what JSON
+ * would carry. One `for…in`, whose `hasOwnProperty` of the key it is at V8 reduces to a shape
+ * check; the names are compared one by one (a search in an array of them costs more).
+ */
+function keptExactly(o: object, a: string, b: string, c?: string, d?: string, e?: string): boolean {
   let n = 0;
   for (const k in o) {
     if (!hasOwn.call(o, k) || !kept((o as Record<string, unknown>)[k])) continue;
-    if (k !== a && k !== b) return false;
+    if (k !== a && k !== b && k !== c && k !== d && k !== e) return false;
     n++;
   }
-  return n === 2;
+  return n === (c === undefined ? 2 : d === undefined ? 3 : e === undefined ? 4 : 5);
 }
 
 /** Whether a map keeps a property of value `v` (as JSON does). Each `typeof` is compared at once, which V8 compiles to a type check. */

@@ -75,6 +75,7 @@ function scan(op: unknown, docLength: number | undefined): boolean {
   return normal && prev !== 1;
 }
 
+/** Throws the `invalid_op` of an op that is not an array. */
 function notAnArray(op: unknown): never {
   const message = `a text op must be an array of components, got ${op === null ? 'null' : typeof op}`;
   throw new LockstepError('invalid_op', message, details(message, {}));
