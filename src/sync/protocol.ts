@@ -185,7 +185,7 @@ const branches = new Map<string, JsonSchema>(
 
 /** Checks a decoded client message; `invalid_message` saying what is wrong. */
 export function validateClientMessage(msg: unknown): ClientMessage {
-  const t = typeof msg === 'object' && msg !== null && !Array.isArray(msg) ? (msg as { type?: unknown }).type : undefined;
+  const t = isObject(msg) ? msg.type : undefined;
   if (typeof t !== 'string') throw new LockstepError('invalid_message', 'a message must be an object with a string `type`');
   // The branch of the message's own type, so the error names what is wrong with *it*.
   if (t === 'submit' && submitShaped(msg as Record<string, unknown>)) return msg as SubmitMessage; // the usual message, checked fast

@@ -126,8 +126,8 @@ function writeTransitions(ts: unknown[]): boolean {
   head(0x90, 15, n, 0xdc);
   for (let i = 0; i < n; i++) {
     const t = ts[i] as { path?: unknown; op?: unknown; toJSON?: unknown } | null;
-    if (typeof t !== 'object' || t === null || t.toJSON !== undefined || t.path === undefined || t.op === undefined) return false;
-    if (Array.isArray(t.op) || !keptExactly(t, 'path', 'op')) return false; // an array op would read as Text ops
+    if (typeof t !== 'object' || t === null || t.toJSON !== undefined || !keptExactly(t, 'path', 'op')) return false;
+    if (Array.isArray(t.op)) return false; // an array op would read as Text ops
     byte(0x92);
     write(t.path, 'path', 3);
     const ops = textEditOps(t.op);
